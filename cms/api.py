@@ -1,0 +1,71 @@
+"""The public read API (Wagtail API v2), mounted at /api/v2/.
+
+Every request is answered as an anonymous visitor: no session, cookie or credential
+is consulted, so a logged-in editor or a reader who entered a page password sees
+exactly what everybody sees (live, public content only). That is also what makes the
+responses safe to cache.
+"""
+
+import copy
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils.translation import gettext as _
+from rest_framework.permissions import AllowAny
+from wagtail.api.rich_text import APIRichText
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+
+def anonymous_copy(request):
+    """A copy of ``request`` that carries no user and an empty session.
+
+    The original request is left alone, so its session is never read (no
+    ``Vary: Cookie``) and never written (the visitor's cookie is untouched).
+    """
+    anonymous = copy.copy(request)
+    anonymous.user = AnonymousUser()
+    anonymous.session = SessionBase()
+    anonymous.COOKIES = {}
+    return anonymous
+
+
+class PublicAPIMixin:
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def initialize_request(self, request, *args, **kwargs):
+        return super().initialize_request(anonymous_copy(request), *args, **kwargs)
+
+    def resolve_rich_text_format(self):
+        requested = self.request.GET.get("rich_text_format")
+        if requested is not None and requested != APIRichText.FORMAT_HTML:
+            raise BadRequestError(
+                _(
+                    "rich_text_format must be 'html' (rich text is always returned "
+                    "as HTML), got '%(value)s'"
+                )
+                % {"value": requested}
+            )
+        return APIRichText.FORMAT_HTML
+
+
+class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
+    pass
+
+
+class PublicImagesAPIViewSet(PublicAPIMixin, ImagesAPIViewSet):
+    pass
+
+
+class PublicDocumentsAPIViewSet(PublicAPIMixin, DocumentsAPIViewSet):
+    pass
+
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", PublicPagesAPIViewSet)
+api_router.register_endpoint("images", PublicImagesAPIViewSet)
+api_router.register_endpoint("documents", PublicDocumentsAPIViewSet)

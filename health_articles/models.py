@@ -1,0 +1,252 @@
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import (
+    FieldPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.blocks import INLINE_FEATURES
+from health_articles.blocks import (
+    FAQ_ANCHOR,
+    ArticleBodyBlock,
+    ReferencesBlock,
+    section_anchor,
+)
+from health_articles.serializers import HeroImageField, ReferenceListField
+
+
+@dataclass(frozen=True)
+class PaginationError:
+    status: int
+    message: str
+
+
+class HealthArticleIndexPage(Page):
+    intro = RichTextField(
+        blank=True,
+        features=INLINE_FEATURES,
+        help_text=_("A short introduction shown above the list of articles."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    api_fields = [APIField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["health_articles.HealthArticlePage"]
+
+    articles_per_page = 12
+
+    class Meta:
+        verbose_name = _("health article index")
+
+    def articles(self):
+        return (
+            HealthArticlePage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("-first_published", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.articles(), self.articles_per_page)
+        number = request.GET.get("page", "1")
+        try:
+            context["articles"] = paginator.page(number)
+        except PageNotAnInteger:
+            context["pagination_error"] = PaginationError(
+                400,
+                _("“%(number)s” is not a page number.") % {"number": number[:20]},
+            )
+        except EmptyPage:
+            context["pagination_error"] = PaginationError(
+                404,
+                _("There is no page %(number)s of articles.") % {"number": number[:20]},
+            )
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        error = response.context_data.get("pagination_error")
+        if error:
+            response.status_code = error.status
+        return response
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    anchor: str
+    heading: str
+
+
+class HealthArticlePage(Page):
+    summary = models.CharField(
+        max_length=300,
+        help_text=_(
+            "One or two plain sentences (300 characters at most) saying what the "
+            "reader will learn. Shown on article cards, to search engines and in "
+            "the API."
+        ),
+    )
+    first_published = models.DateField(
+        default=date.today,
+        help_text=_(
+            "The date readers see on the article. It also orders articles and feeds."
+        ),
+    )
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("When a qualified person last checked the article's facts."),
+    )
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("When the article must be checked again. After the last review."),
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional. Shown at the top of the article and in link previews."),
+    )
+    hero_image_alt = models.CharField(
+        _("hero image alt text"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Describe the image for people who cannot see it. Leave blank to use the "
+            "image's own description."
+        ),
+    )
+    body = StreamField(
+        ArticleBodyBlock(),
+        help_text=_(
+            "Add a section for each heading of the article, and an FAQ for "
+            "questions and answers."
+        ),
+    )
+    references = StreamField(
+        ReferencesBlock(),
+        blank=True,
+        help_text=_("The sources the article cites, in the order it cites them."),
+    )
+    comments_enabled = models.BooleanField(
+        default=True,
+        help_text=_("Let readers leave comments (each is moderated before it shows)."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary", widget=forms.Textarea(attrs={"rows": 3})),
+        FieldPanel("first_published"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_image_alt")],
+            heading=_("Hero image"),
+        ),
+        FieldPanel("body"),
+    ]
+    review_panels = [
+        FieldPanel("last_reviewed"),
+        FieldPanel("next_review_due"),
+    ]
+    reference_panels = [FieldPanel("references")]
+    settings_panels = Page.settings_panels + [FieldPanel("comments_enabled")]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(review_panels, heading=_("Review")),
+            ObjectList(reference_panels, heading=_("References")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("first_published"),
+    ]
+
+    api_fields = [
+        APIField("summary"),
+        APIField("first_published"),
+        APIField("last_reviewed"),
+        APIField("next_review_due"),
+        APIField("hero_image", serializer=HeroImageField()),
+        APIField("body"),
+        APIField("references", serializer=ReferenceListField()),
+    ]
+
+    parent_page_types = ["health_articles.HealthArticleIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("health article")
+
+    def clean(self):
+        super().clean()
+        if (
+            self.last_reviewed
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed
+        ):
+            raise ValidationError(
+                {
+                    "next_review_due": _(
+                        "The next review must be after the last review "
+                        "(%(last_reviewed)s)."
+                    )
+                    % {"last_reviewed": date_format(self.last_reviewed, "j F Y")}
+                }
+            )
+        if self.hero_image_id and not self.hero_alt_text:
+            raise ValidationError(
+                {"hero_image_alt": _("Describe the hero image for screen readers.")}
+            )
+
+    @property
+    def hero_alt_text(self):
+        if self.hero_image_alt:
+            return self.hero_image_alt
+        return self.hero_image.default_alt_text if self.hero_image else ""
+
+    def table_of_contents(self):
+        """Every section, then the FAQ, in reading order, with their anchors."""
+        contents = []
+        for child in self.body:
+            if child.block_type == "section":
+                contents.append(
+                    ContentsEntry(section_anchor(child.id), child.value["heading"])
+                )
+            elif child.block_type == "faq":
+                contents.append(ContentsEntry(FAQ_ANCHOR, child.value.display_title()))
+        return contents
+
+    def faq(self):
+        """The article's FAQ block value, or None."""
+        return next(
+            (child.value for child in self.body if child.block_type == "faq"), None
+        )
+
+    def faq_items(self):
+        faq = self.faq()
+        return faq.entries() if faq else []

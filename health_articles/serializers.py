@@ -1,0 +1,31 @@
+"""API fields of the article that need more than Wagtail's defaults."""
+
+from rest_framework.fields import Field
+
+from cms.images import image_api_representation
+
+
+class HeroImageField(Field):
+    """The hero image as ``{url, width, height, alt}``, with the article's alt text."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, page):
+        return image_api_representation(page.hero_image, page.hero_alt_text)
+
+
+class ReferenceListField(Field):
+    """References as a flat list of citation objects, each with its block id."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, stream):
+        return [
+            {
+                "id": child.id,
+                **child.block.get_api_representation(child.value, self.context),
+            }
+            for child in stream
+        ]

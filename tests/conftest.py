@@ -1,0 +1,49 @@
+import pytest
+from django.core.cache import caches
+from wagtail.models import Locale, Page, Site
+
+from home.models import HomePage
+from tests.factories import HealthArticleIndexPageFactory, HealthArticlePageFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def home_page(db):
+    """The site's home page, rebuilding what a flushed database lost.
+
+    The migrations create the root page, the default locale, the home page and the
+    default site; transactional and live_server tests empty every table, so this
+    puts them back.
+    """
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    Locale.objects.get_or_create(language_code="en-gb")
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    home = root.add_child(instance=HomePage(title="Home", slug="home"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    return home
+
+
+@pytest.fixture
+def article_index(home_page):
+    return HealthArticleIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def article(article_index):
+    return HealthArticlePageFactory(parent=article_index)

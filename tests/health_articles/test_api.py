@@ -1,0 +1,261 @@
+import json
+
+import pytest
+from django.urls import reverse
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import PageViewRestriction
+from wagtail_factories import ImageFactory
+
+from tests.factories import HealthArticlePageFactory, article_body
+
+LISTING = "/api/v2/pages/"
+ARTICLES = {"type": "health_articles.HealthArticlePage", "fields": "*"}
+
+
+def detail_url(page):
+    return f"/api/v2/pages/{page.pk}/"
+
+
+def listed_ids(client, **params):
+    response = client.get(LISTING, {**ARTICLES, **params})
+    assert response.status_code == 200
+    return [item["id"] for item in response.json()["items"]]
+
+
+class TestArticleDetail:
+    def test_block_shapes(self, client, article):
+        data = client.get(detail_url(article)).json()
+
+        sections = [block for block in data["body"] if block["type"] == "section"]
+        assert len(sections) == 2
+        first = sections[0]
+        assert set(first) == {"type", "id", "value"}
+        assert list(first["value"]) == ["heading", "anchor", "content"]
+        assert first["value"]["heading"] == "Section heading 1"
+        assert first["value"]["anchor"] == f"section-{first['id']}"
+        assert first["value"]["content"][0]["type"] == "paragraph"
+        assert first["value"]["content"][0]["value"] == "<p>Paragraph text 1.</p>"
+
+        faq = next(block for block in data["body"] if block["type"] == "faq")
+        assert set(faq) == {"type", "id", "value"}
+        assert faq["value"]["title"] == "Frequently asked questions"
+        assert faq["value"]["items"] == [
+            {
+                "id": entry.id,
+                "question": f"Question {n}?",
+                "answer_html": f"<p>Answer {n}.</p>",
+            }
+            for n, entry in enumerate(article.faq_items(), start=1)
+        ]
+
+    def test_article_fields(self, client, article):
+        data = client.get(detail_url(article)).json()
+
+        assert data["summary"] == article.summary
+        assert data["first_published"] == "2023-09-23"
+        assert data["last_reviewed"] == "2023-09-23"
+        assert data["next_review_due"] == "2024-09-23"
+        assert data["hero_image"] is None
+        assert data["references"] == []
+
+    def test_hero_image_is_a_rendition_with_alt_text(self, client, article):
+        article.hero_image = ImageFactory(file=get_test_image_file(size=(640, 480)))
+        article.hero_image_alt = "A pharmacist holding a box of tablets"
+        article.save()
+
+        hero = client.get(detail_url(article)).json()["hero_image"]
+
+        assert set(hero) == {"url", "width", "height", "alt"}
+        assert hero["url"].startswith("http")
+        assert (hero["width"], hero["height"]) == (640, 480)
+        assert hero["alt"] == "A pharmacist holding a box of tablets"
+
+    def test_references_are_citation_objects(self, client, article):
+        article.references = [
+            {
+                "type": "reference",
+                "value": {
+                    "title": "Magnesium in the central nervous system",
+                    "authors": "Vink R, Nechifor M",
+                    "publication": "University of Adelaide Press",
+                    "year": 2011,
+                    "url": "",
+                    "doi": "10.1000/xyz123",
+                    "pmid": "29920181",
+                },
+            }
+        ]
+        article.save()
+
+        references = client.get(detail_url(article)).json()["references"]
+
+        assert len(references) == 1
+        reference = references[0]
+        assert reference["title"] == "Magnesium in the central nervous system"
+        assert reference["year"] == 2011
+        assert reference["doi_url"] == "https://doi.org/10.1000/xyz123"
+        assert reference["pubmed_url"] == "https://pubmed.ncbi.nlm.nih.gov/29920181/"
+
+    def test_rich_text_is_html_with_real_urls(self, client, article_index):
+        target = HealthArticlePageFactory(parent=article_index, slug="target")
+        draft = HealthArticlePageFactory(
+            parent=article_index, slug="hidden-draft", live=False
+        )
+        html = (
+            f'<p><a linktype="page" id="{target.pk}">live</a> '
+            f'<a linktype="page" id="{draft.pk}">draft</a></p>'
+        )
+        article = HealthArticlePageFactory(
+            parent=article_index, body=article_body(sections=1, paragraph_html=html)
+        )
+
+        response = client.get(detail_url(article))
+
+        paragraph = response.json()["body"][0]["value"]["content"][0]["value"]
+        assert paragraph == '<p><a href="/articles/target/">live</a> <a>draft</a></p>'
+        assert "linktype=" not in response.content.decode()
+        assert "hidden-draft" not in response.content.decode()
+
+    def test_demo_article_has_html_answers_and_no_internal_format(self, client, db):
+        from django.core.management import call_command
+
+        call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        response = client.get(
+            "/api/v2/pages/find/", {"html_path": "/articles/magnesium-for-akathisia/"}
+        )
+        assert response.status_code == 302
+        data = client.get(response["Location"]).json()
+
+        faq = next(block for block in data["body"] if block["type"] == "faq")
+        assert len(faq["value"]["items"]) == 5
+        for item in faq["value"]["items"]:
+            assert item["answer_html"].startswith("<p>")
+        assert "linktype=" not in json.dumps(data)
+
+
+@pytest.mark.parametrize("value", ["db_html", "markdown", "db_markdown", "nope", ""])
+def test_other_rich_text_formats_are_refused(client, article, value):
+    response = client.get(detail_url(article), {"rich_text_format": value})
+
+    assert response.status_code == 400
+    assert "rich_text_format must be 'html'" in response.json()["message"]
+
+
+def test_html_rich_text_format_is_accepted(client, article):
+    response = client.get(detail_url(article), {"rich_text_format": "html"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"fields": "nope"}, "unknown fields: nope"),
+        ({"type": "nope.Nope"}, "type doesn't exist"),
+        ({"limit": "abc"}, "limit must be a positive integer"),
+        ({"nope": "1"}, "query parameter is not an operation or a recognised field"),
+    ],
+)
+def test_bad_query_parameters_get_400_with_message(client, article, params, message):
+    response = client.get(LISTING, params)
+
+    assert response.status_code == 400
+    assert message in response.json()["message"]
+
+
+@pytest.fixture
+def hidden_pages(article_index):
+    draft = HealthArticlePageFactory(
+        parent=article_index, title="Never published", live=False
+    )
+    unpublished = HealthArticlePageFactory(parent=article_index, title="Taken down")
+    unpublished.unpublish()
+    protected = HealthArticlePageFactory(parent=article_index, title="Password only")
+    restriction = PageViewRestriction.objects.create(
+        page=protected, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    return {
+        "draft": draft,
+        "unpublished": unpublished,
+        "protected": protected,
+        "restriction": restriction,
+    }
+
+
+def enter_password(client, protected, restriction):
+    url = reverse(
+        "wagtailcore_authenticate_with_password", args=[restriction.pk, protected.pk]
+    )
+    client.post(url, {"password": "s3cret", "return_url": protected.url})
+    # The session now opens the page itself …
+    assert client.get(protected.url).status_code == 200
+
+
+class TestOnlyLivePublicPages:
+    @pytest.mark.parametrize("page", ["draft", "unpublished", "protected"])
+    def test_hidden_page_is_absent_for_anonymous(
+        self, client, article, hidden_pages, page
+    ):
+        hidden = hidden_pages[page]
+
+        assert listed_ids(client) == [article.pk]
+        response = client.get(detail_url(hidden))
+        assert response.status_code == 404
+        assert hidden.title not in response.content.decode()
+
+    @pytest.mark.parametrize("page", ["draft", "unpublished", "protected"])
+    def test_hidden_page_is_absent_for_superuser(
+        self, client, admin_user, article, hidden_pages, page
+    ):
+        client.force_login(admin_user)
+
+        assert listed_ids(client) == [article.pk]
+        assert client.get(detail_url(hidden_pages[page])).status_code == 404
+
+    def test_entered_password_does_not_open_the_api(
+        self, client, article, hidden_pages
+    ):
+        protected = hidden_pages["protected"]
+        enter_password(client, protected, hidden_pages["restriction"])
+
+        # … but the API still answers as an anonymous visitor.
+        assert listed_ids(client) == [article.pk]
+        assert client.get(detail_url(protected)).status_code == 404
+        found = client.get("/api/v2/pages/find/", {"html_path": protected.url})
+        assert found.status_code == 404
+
+    def test_newer_draft_shows_only_live_values(self, client, admin_user, article):
+        live_title = article.title
+        article.title = "Unpublished new title"
+        article.summary = "Unpublished new summary"
+        article.body = article_body(sections=1, faq_items=1)
+        article.save_revision(user=admin_user)
+        client.force_login(admin_user)
+
+        response = client.get(detail_url(article))
+
+        data = response.json()
+        assert data["title"] == live_title
+        assert data["summary"] == "What the reader will learn from this article."
+        assert len(data["body"]) == 3
+        assert "Unpublished new" not in response.content.decode()
+        listing = client.get(LISTING, ARTICLES).json()["items"]
+        assert [item["title"] for item in listing] == [live_title]
+
+    def test_api_does_not_vary_on_cookie(self, client, admin_user, article):
+        client.force_login(admin_user)
+
+        response = client.get(detail_url(article))
+
+        assert "Cookie" not in response.get("Vary", "")
+        assert not response.cookies
+
+
+def test_images_and_documents_endpoints_answer(client, db):
+    ImageFactory(title="A chart")
+
+    images = client.get("/api/v2/images/")
+    documents = client.get("/api/v2/documents/")
+
+    assert [item["title"] for item in images.json()["items"]] == ["A chart"]
+    assert documents.json()["items"] == []

@@ -1,0 +1,44 @@
+"""Query counts do not grow with the size of an article."""
+
+import pytest
+
+from tests.factories import HealthArticlePageFactory, article_body
+
+MAX_QUERIES = 12
+
+
+@pytest.fixture
+def small_and_large(article_index):
+    small = HealthArticlePageFactory(
+        parent=article_index, body=article_body(sections=2, faq_items=2)
+    )
+    large = HealthArticlePageFactory(
+        parent=article_index, body=article_body(sections=10, faq_items=20)
+    )
+    return small, large
+
+
+def count_queries(client, url, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "url_of",
+    [
+        pytest.param(lambda page: page.url, id="article page"),
+        pytest.param(lambda page: f"/api/v2/pages/{page.pk}/", id="api detail"),
+    ],
+)
+def test_query_count_does_not_grow_with_sections_or_faq_items(
+    client, small_and_large, django_assert_max_num_queries, url_of
+):
+    small, large = small_and_large
+    client.get(url_of(small))  # warm-up: site root paths and the like
+
+    small_count = count_queries(client, url_of(small), django_assert_max_num_queries)
+    large_count = count_queries(client, url_of(large), django_assert_max_num_queries)
+
+    assert small_count == large_count
