@@ -25,6 +25,7 @@ install-test: $(VENV)/.installed-test
 
 # Development server with the demo content. DJANGO_DEBUG defaults to true here only.
 run: export DJANGO_DEBUG ?= true
+run: export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) collectstatic --no-input -v 0
