@@ -19,6 +19,8 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from cms.api_filters import validated
+
 
 def anonymous_copy(request):
     """A copy of ``request`` that carries no user and an empty session.
@@ -52,17 +54,23 @@ class PublicAPIMixin:
             )
         return APIRichText.FORMAT_HTML
 
+    def find_object(self, queryset, request):
+        object_id = request.GET.get("id")
+        if object_id is not None and not (object_id.isascii() and object_id.isdigit()):
+            raise BadRequestError(_("id must be a whole number"))
+        return super().find_object(queryset, request)
+
 
 class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
-    pass
+    filter_backends = validated(PagesAPIViewSet.filter_backends)
 
 
 class PublicImagesAPIViewSet(PublicAPIMixin, ImagesAPIViewSet):
-    pass
+    filter_backends = validated(ImagesAPIViewSet.filter_backends)
 
 
 class PublicDocumentsAPIViewSet(PublicAPIMixin, DocumentsAPIViewSet):
-    pass
+    filter_backends = validated(DocumentsAPIViewSet.filter_backends)
 
 
 api_router = WagtailAPIRouter("wagtailapi")

@@ -1,0 +1,63 @@
+"""Wagtail's API filters, with every bad value answered by a 400 that names it."""
+
+from django.core.exceptions import ValidationError
+from wagtail.api.v2.filters import FieldsFilter, SearchFilter
+from wagtail.api.v2.utils import BadRequestError
+
+SEARCH_MAX_LENGTH = 200
+
+
+class ValidatedFieldsFilter(FieldsFilter):
+    """``?<field>=<value>``, with values checked against the field first.
+
+    Wagtail converts booleans, integers and foreign keys itself; a malformed date
+    would otherwise escape as a server error.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        fields = set(view.get_available_fields(queryset.model, db_fields_only=True))
+        for name, value in request.GET.items():
+            if name not in fields:
+                continue
+            field = queryset.model._meta.get_field(name)
+            if field.is_relation or not field.concrete:
+                continue
+            try:
+                field.to_python(value)
+            except ValidationError as error:
+                raise BadRequestError(
+                    f"field filter error. '{value}' is not a valid value for "
+                    f"{name} ({' '.join(error.messages)})"
+                ) from error
+        return super().filter_queryset(request, queryset, view)
+
+
+class ValidatedSearchFilter(SearchFilter):
+    """``?search=``, refusing what the database search backends cannot parse."""
+
+    def filter_queryset(self, request, queryset, view):
+        query = request.GET.get("search")
+        if query is not None:
+            if len(query) > SEARCH_MAX_LENGTH:
+                raise BadRequestError(
+                    f"search must be at most {SEARCH_MAX_LENGTH} characters long"
+                )
+            if any(ord(char) < 32 for char in query):
+                raise BadRequestError("search must not contain control characters")
+            if query.count('"') % 2:
+                raise BadRequestError(
+                    'search has an unmatched double quote ("); quote whole phrases'
+                )
+        operator = request.GET.get("search_operator")
+        if operator is not None and operator not in ("and", "or"):
+            raise BadRequestError("search_operator must be 'and' or 'or'")
+        return super().filter_queryset(request, queryset, view)
+
+
+def validated(filter_backends):
+    """The same filter list, with the validating versions swapped in."""
+    replacements = {
+        FieldsFilter: ValidatedFieldsFilter,
+        SearchFilter: ValidatedSearchFilter,
+    }
+    return [replacements.get(backend, backend) for backend in filter_backends]

@@ -1,0 +1,91 @@
+"""Bad query parameters get a 400 with a message, never a server error."""
+
+import pytest
+
+ENDPOINTS = ["/api/v2/pages/", "/api/v2/images/", "/api/v2/documents/"]
+
+MALFORMED = [
+    "limit=-1",
+    "limit=100000",
+    "offset=abc",
+    "order=nope",
+    "search=%00",
+    'search="',
+    'search=a"b',
+    "search=" + "a" * 201,
+    "search=a&search_operator=xor",
+    "child_of=abc",
+    "child_of=99999",
+    "descendant_of=abc",
+    "ancestor_of=abc",
+    "site=:::",
+    "locale=zz",
+    "fields=body(x)",
+    "fields=((",
+    "type=wagtailcore.Page,nope",
+    "type=health_articles.HealthArticlePage&first_published=abc",
+    "type=health_articles.HealthArticlePage&first_published=2023-13-45",
+    "type=health_articles.HealthArticlePage&next_review_due=tomorrow",
+    "type=health_articles.HealthArticlePage&comments_enabled=maybe",
+    "type=health_articles.HealthArticlePage&hero_image=abc",
+    "format=xml",
+]
+
+
+@pytest.mark.parametrize("query", MALFORMED)
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_malformed_parameter_is_a_client_error(client, article, endpoint, query):
+    response = client.get(f"{endpoint}?{query}")
+
+    assert 400 <= response.status_code < 500, response.content
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "first_published=abc",
+            "'abc' is not a valid value for first_published",
+        ),
+        ("search=%00", "search must not contain control characters"),
+        ('search=a"b', "search has an unmatched double quote"),
+        ("search=" + "a" * 201, "search must be at most 200 characters long"),
+        ("search=a&search_operator=xor", "search_operator must be 'and' or 'or'"),
+    ],
+)
+def test_bad_filter_value_message_names_the_parameter(client, article, query, message):
+    response = client.get(
+        f"/api/v2/pages/?type=health_articles.HealthArticlePage&{query}"
+    )
+
+    assert response.status_code == 400
+    assert message in response.json()["message"]
+
+
+def test_search_with_balanced_quotes_still_works(client, article):
+    response = client.get(
+        "/api/v2/pages/",
+        {"type": "health_articles.HealthArticlePage", "search": '"Section heading"'},
+    )
+
+    assert response.status_code == 200
+
+
+def test_valid_date_filter_matches(client, article):
+    response = client.get(
+        "/api/v2/pages/",
+        {
+            "type": "health_articles.HealthArticlePage",
+            "first_published": "2023-09-23",
+        },
+    )
+
+    assert [item["id"] for item in response.json()["items"]] == [article.pk]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_find_with_a_non_numeric_id_is_a_400(client, db, endpoint):
+    response = client.get(f"{endpoint}find/", {"id": "abc"})
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "id must be a whole number"
