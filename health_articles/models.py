@@ -225,9 +225,11 @@ class HealthArticlePage(Page):
 
     @property
     def hero_alt_text(self):
+        """The article's own alt text, else the image's description (never its
+        title, which is often a file name)."""
         if self.hero_image_alt:
             return self.hero_image_alt
-        return self.hero_image.default_alt_text if self.hero_image else ""
+        return getattr(self.hero_image, "description", "") if self.hero_image else ""
 
     def table_of_contents(self):
         """Every section, then the FAQ, in reading order, with their anchors."""

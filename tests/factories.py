@@ -47,3 +47,27 @@ class HealthArticlePageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = HealthArticlePage
+
+
+def rich_section(image):
+    """A section with one block of each content type."""
+    return {
+        "type": "section",
+        "id": stream_data.new_id(),
+        "value": {
+            "heading": "Every kind of content",
+            "content": [
+                stream_data.block("paragraph", "<p>Plain paragraph.</p>"),
+                stream_data.block(
+                    "callout", {"level": "urgent", "text": "<p>Call 999.</p>"}
+                ),
+                stream_data.block(
+                    "image",
+                    {"image": image.pk, "alt_text": "Tablets", "caption": "Two forms"},
+                ),
+                stream_data.block(
+                    "quote", {"quote": "Start low.", "attribution": "A pharmacist"}
+                ),
+            ],
+        },
+    }

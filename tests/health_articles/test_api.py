@@ -6,7 +6,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import PageViewRestriction
 from wagtail_factories import ImageFactory
 
-from tests.factories import HealthArticlePageFactory, article_body
+from tests.factories import HealthArticlePageFactory, article_body, rich_section
 
 LISTING = "/api/v2/pages/"
 ARTICLES = {"type": "health_articles.HealthArticlePage", "fields": "*"}
@@ -47,6 +47,36 @@ class TestArticleDetail:
             }
             for n, entry in enumerate(article.faq_items(), start=1)
         ]
+
+    def test_section_content_blocks(self, client, article_index):
+        article = HealthArticlePageFactory(
+            parent=article_index,
+            body=[
+                rich_section(ImageFactory(file=get_test_image_file(size=(300, 200))))
+            ],
+        )
+
+        content = client.get(detail_url(article)).json()["body"][0]["value"]["content"]
+
+        assert [block["type"] for block in content] == [
+            "paragraph",
+            "callout",
+            "image",
+            "quote",
+        ]
+        assert content[1]["value"] == {
+            "level": "urgent",
+            "text_html": "<p>Call 999.</p>",
+        }
+        image = content[2]["value"]
+        assert image["caption"] == "Two forms"
+        assert image["image"]["alt"] == "Tablets"
+        assert (image["image"]["width"], image["image"]["height"]) == (300, 200)
+        assert image["image"]["url"].startswith("http")
+        assert content[3]["value"] == {
+            "quote": "Start low.",
+            "attribution": "A pharmacist",
+        }
 
     def test_article_fields(self, client, article):
         data = client.get(detail_url(article)).json()

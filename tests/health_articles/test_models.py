@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
+from wagtail_factories import ImageFactory
 
 from health_articles.models import HealthArticleIndexPage, HealthArticlePage
 from home.models import HomePage
@@ -85,3 +86,26 @@ def test_article_without_faq_has_no_faq_items(article_index):
 
     assert article.faq() is None
     assert article.faq_items() == []
+
+
+def test_hero_image_needs_alt_text(article):
+    article.hero_image = ImageFactory(title="IMG_0042.jpg", description="")
+    article.hero_image_alt = ""
+
+    with pytest.raises(ValidationError) as error:
+        article.full_clean()
+
+    assert error.value.message_dict["hero_image_alt"] == [
+        "Describe the hero image for screen readers."
+    ]
+
+
+def test_hero_alt_text_falls_back_to_the_image_description(article):
+    article.hero_image = ImageFactory(
+        title="IMG_0042.jpg", description="Magnesium tablets on a table"
+    )
+    article.hero_image_alt = ""
+
+    article.full_clean()
+
+    assert article.hero_alt_text == "Magnesium tablets on a table"

@@ -3,9 +3,10 @@ from datetime import date, timedelta
 import pytest
 from bs4 import BeautifulSoup
 from wagtail.models import PageViewRestriction
+from wagtail_factories import ImageFactory
 
 from health_articles import stream_data
-from tests.factories import HealthArticlePageFactory, article_body
+from tests.factories import HealthArticlePageFactory, article_body, rich_section
 
 
 def soup_of(response):
@@ -204,3 +205,31 @@ def test_draft_article_is_not_served(client, article_index):
     draft = HealthArticlePageFactory(parent=article_index, live=False)
 
     assert client.get(f"/articles/{draft.slug}/").status_code == 404
+
+
+def test_hero_image_is_shown_with_its_alt_text(client, article):
+    article.hero_image = ImageFactory()
+    article.hero_image_alt = "A pharmacist & a patient"
+    article.save()
+
+    soup = soup_of(client.get(article.url))
+
+    image = soup.select_one(".article__hero img")
+    assert image["alt"] == "A pharmacist & a patient"
+    assert image["src"].startswith("/media/images/")
+
+
+def test_section_shows_callouts_images_and_quotes(client, article_index):
+    article = HealthArticlePageFactory(
+        parent=article_index, body=[rich_section(ImageFactory())]
+    )
+
+    soup = soup_of(client.get(article.url))
+
+    section = soup.select_one(".article-section")
+    assert section.select_one("aside.callout--urgent").get_text(" ", strip=True) == (
+        "Urgent advice: Call 999."
+    )
+    assert section.select_one("figure.figure img")["alt"] == "Tablets"
+    assert section.select_one("figure.figure figcaption").get_text() == "Two forms"
+    assert section.select_one("blockquote").get_text(strip=True) == "Start low."
