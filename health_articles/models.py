@@ -14,11 +14,11 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.api import APIField
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.blocks import INLINE_FEATURES
+from cms.models import IntroPage
 from health_articles.blocks import (
     FAQ_ANCHOR,
     ArticleBodyBlock,
@@ -34,19 +34,7 @@ class PaginationError:
     message: str
 
 
-class HealthArticleIndexPage(Page):
-    intro = RichTextField(
-        blank=True,
-        features=INLINE_FEATURES,
-        help_text=_("A short introduction shown above the list of articles."),
-    )
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-
-    search_fields = Page.search_fields + [index.SearchField("intro")]
-
-    api_fields = [APIField("intro")]
-
+class HealthArticleIndexPage(IntroPage):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["health_articles.HealthArticlePage"]
 

@@ -1,27 +1,10 @@
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.api import APIField
-from wagtail.fields import RichTextField
-from wagtail.models import Page
-from wagtail.search import index
 
-from cms.blocks import INLINE_FEATURES
+from cms.models import IntroPage
 from health_articles.models import HealthArticlePage
 
 
-class HomePage(Page):
-    intro = RichTextField(
-        blank=True,
-        features=INLINE_FEATURES,
-        help_text=_("A few sentences welcoming readers, shown above the articles."),
-    )
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-
-    search_fields = Page.search_fields + [index.SearchField("intro")]
-
-    api_fields = [APIField("intro")]
-
+class HomePage(IntroPage):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
