@@ -9,17 +9,22 @@ responses safe to cache.
 import copy
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from rest_framework.permissions import AllowAny
+from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.rich_text import APIRichText
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page, ReferenceIndex
 
-from cms.api_filters import validated
+from cms.api_filters import MAX_INTEGER, validated
 
 
 def anonymous_copy(request):
@@ -42,6 +47,19 @@ class PublicAPIMixin:
     def initialize_request(self, request, *args, **kwargs):
         return super().initialize_request(anonymous_copy(request), *args, **kwargs)
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for name, value in request.GET.items():
+            if "\x00" in value:
+                raise BadRequestError(
+                    _("%(name)s must not contain null characters") % {"name": name}
+                )
+        offset = request.GET.get("offset", "")
+        if offset.isascii() and offset.isdigit() and int(offset) > MAX_INTEGER:
+            raise BadRequestError(
+                _("offset must be at most %(max)d") % {"max": MAX_INTEGER}
+            )
+
     def resolve_rich_text_format(self):
         requested = self.request.GET.get("rich_text_format")
         if requested is not None and requested != APIRichText.FORMAT_HTML:
@@ -61,6 +79,30 @@ class PublicAPIMixin:
         return super().find_object(queryset, request)
 
 
+def used_on_public_pages(queryset, request):
+    """Only the objects that a live, public page refers to.
+
+    Images and documents uploaded for a draft, or used nowhere, stay out of the API.
+    Wagtail's reference index records what each page's saved (for a live page, its
+    live) content refers to.
+    """
+    try:
+        public_pages = get_public_pages_queryset(request)
+    except ValueError as error:  # an unreadable ?site=
+        raise BadRequestError(str(error)) from error
+    public_page_ids = public_pages.annotate(
+        str_id=Cast("pk", output_field=CharField())
+    ).values("str_id")
+    referenced_ids = ReferenceIndex.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in=public_page_ids,
+        to_content_type=ContentType.objects.get_for_model(queryset.model),
+    ).values("to_object_id")
+    return queryset.annotate(str_pk=Cast("pk", output_field=CharField())).filter(
+        str_pk__in=referenced_ids
+    )
+
+
 class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
     filter_backends = validated(PagesAPIViewSet.filter_backends)
 
@@ -68,9 +110,15 @@ class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
 class PublicImagesAPIViewSet(PublicAPIMixin, ImagesAPIViewSet):
     filter_backends = validated(ImagesAPIViewSet.filter_backends)
 
+    def get_queryset(self):
+        return used_on_public_pages(super().get_queryset(), self.request)
+
 
 class PublicDocumentsAPIViewSet(PublicAPIMixin, DocumentsAPIViewSet):
     filter_backends = validated(DocumentsAPIViewSet.filter_backends)
+
+    def get_queryset(self):
+        return used_on_public_pages(super().get_queryset(), self.request)
 
 
 api_router = WagtailAPIRouter("wagtailapi")

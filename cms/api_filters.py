@@ -5,6 +5,8 @@ from wagtail.api.v2.filters import FieldsFilter, SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 
 SEARCH_MAX_LENGTH = 200
+# Largest id or offset accepted: PostgreSQL's integer, ample for any page count.
+MAX_INTEGER = 2**31 - 1
 
 
 class ValidatedFieldsFilter(FieldsFilter):
@@ -20,15 +22,21 @@ class ValidatedFieldsFilter(FieldsFilter):
             if name not in fields:
                 continue
             field = queryset.model._meta.get_field(name)
-            if field.is_relation or not field.concrete:
+            if not field.concrete:
                 continue
+            target = field.target_field if field.is_relation else field
             try:
-                field.to_python(value)
+                python_value = target.to_python(value)
             except ValidationError as error:
                 raise BadRequestError(
                     f"field filter error. '{value}' is not a valid value for "
                     f"{name} ({' '.join(error.messages)})"
                 ) from error
+            if isinstance(python_value, int) and abs(python_value) > MAX_INTEGER:
+                raise BadRequestError(
+                    f"field filter error. {name} must be between {-MAX_INTEGER} "
+                    f"and {MAX_INTEGER}"
+                )
         return super().filter_queryset(request, queryset, view)
 
 
@@ -38,6 +46,8 @@ class ValidatedSearchFilter(SearchFilter):
     def filter_queryset(self, request, queryset, view):
         query = request.GET.get("search")
         if query is not None:
+            if not query.strip():
+                raise BadRequestError("search must contain at least one word")
             if len(query) > SEARCH_MAX_LENGTH:
                 raise BadRequestError(
                     f"search must be at most {SEARCH_MAX_LENGTH} characters long"

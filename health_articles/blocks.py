@@ -69,9 +69,13 @@ class FAQEntry:
     question: str
     answer: RichText
 
+    @classmethod
+    def from_item(cls, item_id, item):
+        return cls(id=item_id or "", question=item["question"], answer=item["answer"])
+
     @property
     def anchor(self):
-        return faq_anchor(self.id)
+        return faq_anchor(self.id) if self.id else ""
 
 
 class FAQValue(blocks.StructValue):
@@ -80,11 +84,7 @@ class FAQValue(blocks.StructValue):
 
     def entries(self):
         return [
-            FAQEntry(
-                id=child.id,
-                question=child.value["question"],
-                answer=child.value["answer"],
-            )
+            FAQEntry.from_item(child.id, child.value)
             for child in self["items"].bound_blocks
         ]
 
@@ -96,12 +96,10 @@ class FAQItemBlock(blocks.StructBlock):
     answer = blocks.RichTextBlock(features=INLINE_FEATURES)
 
     def get_context(self, value, parent_context=None):
+        # Rendered alone (in a block preview) an item has no id; within an FAQ,
+        # faq_block.html passes each entry of FAQValue.entries() instead.
         context = super().get_context(value, parent_context=parent_context)
-        context["entry"] = FAQEntry(
-            id=(parent_context or {}).get("item_id") or "",
-            question=value["question"],
-            answer=value["answer"],
-        )
+        context["entry"] = FAQEntry.from_item(None, value)
         return context
 
     class Meta:

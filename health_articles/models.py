@@ -48,6 +48,7 @@ class HealthArticleIndexPage(IntroPage):
             HealthArticlePage.objects.child_of(self)
             .live()
             .public()
+            .defer_streamfields()
             .order_by("-first_published", "-pk")
         )
 
@@ -223,7 +224,7 @@ class HealthArticlePage(Page):
         """Every section, then the FAQ, in reading order, with their anchors."""
         contents = []
         for child in self.body:
-            if child.block_type == "section":
+            if child.block_type == "section" and child.id:
                 contents.append(
                     ContentsEntry(section_anchor(child.id), child.value["heading"])
                 )

@@ -18,5 +18,6 @@ class HomePage(IntroPage):
             HealthArticlePage.objects.live()
             .public()
             .descendant_of(self)
+            .defer_streamfields()
             .order_by("-first_published", "-pk")[: self.latest_articles_count]
         )

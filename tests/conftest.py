@@ -18,8 +18,7 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def home_page(db):
+def build_site_tree():
     """The site's home page, rebuilding what a flushed database lost.
 
     The migrations create the root page, the default locale, the home page and the
@@ -37,6 +36,11 @@ def home_page(db):
         defaults={"hostname": "localhost", "port": 80, "root_page": home},
     )
     return home
+
+
+@pytest.fixture
+def home_page(db):
+    return build_site_tree()
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
-"""A real HTTP round trip, on a database that live_server empties afterwards."""
+"""Real HTTP round trips, on databases that transactional tests empty."""
 
 import urllib.request
 
 from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from tests.conftest import build_site_tree
 
 
 def test_demo_article_over_http(live_server, home_page):
@@ -14,3 +17,14 @@ def test_demo_article_over_http(live_server, home_page):
 
     assert response.status == 200
     assert "Can magnesium completely cure akathisia?" in html
+
+
+def test_site_tree_is_rebuilt_after_a_flush(transactional_db, client):
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Page.objects.exists()
+
+    home = build_site_tree()
+    call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert Site.objects.get(is_default_site=True).root_page.specific == home
+    assert client.get("/articles/magnesium-for-akathisia/").status_code == 200

@@ -13,6 +13,16 @@ MALFORMED = [
     'search="',
     'search=a"b',
     "search=" + "a" * 201,
+    "search=",
+    "search=%20",
+    "search=%C2%A0",
+    "search=%E2%80%A8",
+    "offset=99999999999999999999",
+    "type=health_articles.HealthArticlePage&hero_image=99999999999999999999",
+    "type=health_articles.HealthArticlePage&hero_image=-99999999999999999999",
+    "locale=zz%00",
+    "site=%00",
+    "title=%00",
     "search=a&search_operator=xor",
     "child_of=abc",
     "child_of=99999",
@@ -47,10 +57,14 @@ def test_malformed_parameter_is_a_client_error(client, article, endpoint, query)
             "first_published=abc",
             "'abc' is not a valid value for first_published",
         ),
-        ("search=%00", "search must not contain control characters"),
+        ("search=%01", "search must not contain control characters"),
+        ("search=%00", "search must not contain null characters"),
         ('search=a"b', "search has an unmatched double quote"),
         ("search=" + "a" * 201, "search must be at most 200 characters long"),
         ("search=a&search_operator=xor", "search_operator must be 'and' or 'or'"),
+        ("search=%20", "search must contain at least one word"),
+        ("offset=99999999999", "offset must be at most 2147483647"),
+        ("hero_image=99999999999", "hero_image must be between"),
     ],
 )
 def test_bad_filter_value_message_names_the_parameter(client, article, query, message):
@@ -81,6 +95,14 @@ def test_valid_date_filter_matches(client, article):
     )
 
     assert [item["id"] for item in response.json()["items"]] == [article.pk]
+
+
+@pytest.mark.parametrize("query", ["html_path=%00", "html_path=/%00/", "id=%00"])
+def test_find_with_null_characters_is_a_400(client, db, query):
+    response = client.get(f"/api/v2/pages/find/?{query}")
+
+    assert response.status_code == 400
+    assert "must not contain null characters" in response.json()["message"]
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)

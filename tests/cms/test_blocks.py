@@ -1,6 +1,7 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
+from wagtail_factories import ImageFactory
 
 from cms.blocks import (
     CalloutBlock,
@@ -21,7 +22,6 @@ from health_articles.blocks import (
 BLOCKS = [
     (ParagraphBlock, "neurotransmitter regulation"),
     (CalloutBlock, "Talk to your doctor"),
-    (ImageBlock, ""),
     (QuoteBlock, "Start low and go slow."),
     (ContentStreamBlock, "Ask a pharmacist"),
     (SectionBlock, "About akathisia"),
@@ -42,6 +42,28 @@ def test_every_block_has_a_full_meta_and_renders_its_preview(db, block_class, ex
     assert block.meta.description
     html = block.render(block.get_preview_value())
     assert expected in BeautifulSoup(html, "html.parser").get_text()
+
+
+def test_image_block_renders_the_image_with_alt_text_and_caption(db):
+    block = ImageBlock()
+    image = ImageFactory()
+    value = block.to_python(
+        {"image": image.pk, "alt_text": "Tablets <b>", "caption": "Two <i>forms</i>"}
+    )
+
+    soup = BeautifulSoup(block.render(value), "html.parser")
+
+    assert soup.select_one("figure img")["alt"] == "Tablets <b>"
+    assert soup.select_one("figcaption").get_text() == "Two <i>forms</i>"
+    assert block.meta.icon == "image"
+    assert block.meta.template == "blocks/image_block.html"
+    assert block.meta.description
+
+
+def test_image_block_without_an_image_renders_nothing():
+    block = ImageBlock()
+
+    assert block.render(block.get_preview_value()).strip() == ""
 
 
 def test_callout_has_a_screen_reader_prefix():

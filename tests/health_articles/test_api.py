@@ -1,10 +1,11 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import PageViewRestriction
-from wagtail_factories import ImageFactory
+from wagtail_factories import DocumentFactory, ImageFactory
 
 from tests.factories import HealthArticlePageFactory, article_body, rich_section
 
@@ -204,11 +205,22 @@ def hidden_pages(article_index):
     restriction = PageViewRestriction.objects.create(
         page=protected, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
     )
+    members_only = HealthArticlePageFactory(parent=article_index, title="Login only")
+    PageViewRestriction.objects.create(
+        page=members_only, restriction_type=PageViewRestriction.LOGIN
+    )
+    staff_only = HealthArticlePageFactory(parent=article_index, title="Editors only")
+    staff_restriction = PageViewRestriction.objects.create(
+        page=staff_only, restriction_type=PageViewRestriction.GROUPS
+    )
+    staff_restriction.groups.set([Group.objects.get(name="Editors")])
     return {
         "draft": draft,
         "unpublished": unpublished,
         "protected": protected,
         "restriction": restriction,
+        "login": members_only,
+        "groups": staff_only,
     }
 
 
@@ -222,7 +234,9 @@ def enter_password(client, protected, restriction):
 
 
 class TestOnlyLivePublicPages:
-    @pytest.mark.parametrize("page", ["draft", "unpublished", "protected"])
+    @pytest.mark.parametrize(
+        "page", ["draft", "unpublished", "protected", "login", "groups"]
+    )
     def test_hidden_page_is_absent_for_anonymous(
         self, client, article, hidden_pages, page
     ):
@@ -233,7 +247,9 @@ class TestOnlyLivePublicPages:
         assert response.status_code == 404
         assert hidden.title not in response.content.decode()
 
-    @pytest.mark.parametrize("page", ["draft", "unpublished", "protected"])
+    @pytest.mark.parametrize(
+        "page", ["draft", "unpublished", "protected", "login", "groups"]
+    )
     def test_hidden_page_is_absent_for_superuser(
         self, client, admin_user, article, hidden_pages, page
     ):
@@ -281,11 +297,54 @@ class TestOnlyLivePublicPages:
         assert not response.cookies
 
 
-def test_images_and_documents_endpoints_answer(client, db):
-    ImageFactory(title="A chart")
+class TestImagesAndDocuments:
+    """Only what a live, public page uses is listed."""
 
-    images = client.get("/api/v2/images/")
-    documents = client.get("/api/v2/documents/")
+    def test_image_used_on_a_live_article_is_listed(self, client, article):
+        article.hero_image = ImageFactory(title="Hero")
+        article.hero_image_alt = "Hero"
+        article.save()
+        ImageFactory(title="Used nowhere")
 
-    assert [item["title"] for item in images.json()["items"]] == ["A chart"]
-    assert documents.json()["items"] == []
+        images = client.get("/api/v2/images/").json()["items"]
+
+        assert [item["title"] for item in images] == ["Hero"]
+
+    def test_image_in_a_body_block_is_listed(self, client, article_index):
+        image = ImageFactory(title="In a section")
+        HealthArticlePageFactory(parent=article_index, body=[rich_section(image)])
+
+        images = client.get("/api/v2/images/").json()["items"]
+
+        assert [item["title"] for item in images] == ["In a section"]
+
+    @pytest.mark.parametrize("restriction", [None, "login"])
+    def test_image_on_a_hidden_page_is_not_listed(
+        self, client, admin_user, article_index, restriction
+    ):
+        image = ImageFactory(title="Embargoed launch photo")
+        page = HealthArticlePageFactory(
+            parent=article_index,
+            body=[rich_section(image)],
+            live=restriction is not None,
+        )
+        if restriction:
+            PageViewRestriction.objects.create(page=page, restriction_type=restriction)
+        client.force_login(admin_user)
+
+        response = client.get("/api/v2/images/")
+
+        assert response.json()["items"] == []
+        assert client.get(f"/api/v2/images/{image.pk}/").status_code == 404
+
+    def test_document_linked_from_a_live_article_is_listed(self, client, article_index):
+        used = DocumentFactory(title="Patient leaflet")
+        DocumentFactory(title="Draft trial results")
+        html = f'<p><a linktype="document" id="{used.pk}">leaflet</a></p>'
+        HealthArticlePageFactory(
+            parent=article_index, body=article_body(sections=1, paragraph_html=html)
+        )
+
+        documents = client.get("/api/v2/documents/").json()["items"]
+
+        assert [item["title"] for item in documents] == ["Patient leaflet"]

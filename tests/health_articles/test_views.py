@@ -183,6 +183,10 @@ def test_index_shows_twelve_articles_a_page(client, article_index):
         "Article 00",
     ]
     assert "Page 2 of 2" in second.get_text()
+    assert first.find("link", rel="canonical")["href"] == article_index.full_url
+    assert second.find("link", rel="canonical")["href"] == (
+        f"{article_index.full_url}?page=2"
+    )
 
 
 @pytest.mark.parametrize(
