@@ -1,5 +1,10 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.models import Person, Topic
+from cms.publishing import refuse_if_not_ready
 from cms.rich_text import PublicPageLinkHandler
 
 
@@ -7,3 +12,34 @@ from cms.rich_text import PublicPageLinkHandler
 @hooks.register("register_rich_text_features", order=100)
 def register_public_page_links(features):
     features.register_link_type(PublicPageLinkHandler)
+
+
+# Wagtail's edit and create views publish without Page.publish(): check here.
+@hooks.register("before_publish_page")
+def refuse_pages_not_ready_to_publish(request, page):
+    refuse_if_not_ready(page)
+
+
+class PersonViewSet(SnippetViewSet):
+    model = Person
+    icon = "user"
+    menu_label = _("People")
+    menu_order = 200
+    add_to_admin_menu = True
+    list_display = ["name", "credentials", "role"]
+    search_fields = ["name", "credentials", "role"]
+
+
+class TopicViewSet(SnippetViewSet):
+    model = Topic
+    icon = "tag"
+    menu_label = _("Topics")
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["name", "kind", "slug"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+register_snippet(PersonViewSet)
+register_snippet(TopicViewSet)

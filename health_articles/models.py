@@ -7,25 +7,34 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
+    InlinePanel,
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
 )
 from wagtail.api import APIField
-from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.blocks import INLINE_FEATURES
 from cms.models import IntroPage
+from cms.publishing import refuse_if_not_ready
 from health_articles.blocks import (
     FAQ_ANCHOR,
     ArticleBodyBlock,
     ReferencesBlock,
     section_anchor,
 )
-from health_articles.serializers import HeroImageField, ReferenceListField
+from health_articles.review import ReviewStatus, default_next_review, review_status
+from health_articles.serializers import (
+    HeroImageField,
+    ReferenceListField,
+    RepresentationListField,
+)
 
 
 @dataclass(frozen=True)
@@ -138,6 +147,14 @@ class HealthArticlePage(Page):
         blank=True,
         help_text=_("The sources the article cites, in the order it cites them."),
     )
+    disclaimer = RichTextField(
+        blank=True,
+        features=INLINE_FEATURES,
+        help_text=_(
+            "Replaces the site's default medical disclaimer on this article only. "
+            "Leave blank to show the default."
+        ),
+    )
     comments_enabled = models.BooleanField(
         default=True,
         help_text=_("Let readers leave comments (each is moderated before it shows)."),
@@ -146,6 +163,19 @@ class HealthArticlePage(Page):
     content_panels = Page.content_panels + [
         FieldPanel("summary", widget=forms.Textarea(attrs={"rows": 3})),
         FieldPanel("first_published"),
+        InlinePanel(
+            "authors",
+            min_num=1,
+            label=_("Author"),
+            heading=_("Authors"),
+            help_text=_("Who wrote the article, in the order readers should see."),
+        ),
+        InlinePanel(
+            "topics",
+            label=_("Topic"),
+            heading=_("Topics"),
+            help_text=_("The conditions, treatments and supplements it is about."),
+        ),
         MultiFieldPanel(
             [FieldPanel("hero_image"), FieldPanel("hero_image_alt")],
             heading=_("Hero image"),
@@ -153,8 +183,18 @@ class HealthArticlePage(Page):
         FieldPanel("body"),
     ]
     review_panels = [
+        InlinePanel(
+            "reviewers",
+            label=_("Medical reviewer"),
+            heading=_("Medical reviewers"),
+            help_text=_(
+                "Qualified people who checked the facts. At least one is needed "
+                "before the article can go live."
+            ),
+        ),
         FieldPanel("last_reviewed"),
         FieldPanel("next_review_due"),
+        FieldPanel("disclaimer"),
     ]
     reference_panels = [FieldPanel("references")]
     settings_panels = Page.settings_panels + [FieldPanel("comments_enabled")]
@@ -177,6 +217,11 @@ class HealthArticlePage(Page):
 
     api_fields = [
         APIField("summary"),
+        APIField("authors", serializer=RepresentationListField(source="author_people")),
+        APIField(
+            "reviewers", serializer=RepresentationListField(source="reviewer_people")
+        ),
+        APIField("topics", serializer=RepresentationListField(source="topic_list")),
         APIField("first_published"),
         APIField("last_reviewed"),
         APIField("next_review_due"),
@@ -193,6 +238,8 @@ class HealthArticlePage(Page):
 
     def clean(self):
         super().clean()
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = default_next_review(self.last_reviewed)
         if (
             self.last_reviewed
             and self.next_review_due
@@ -241,3 +288,65 @@ class HealthArticlePage(Page):
     def faq_items(self):
         faq = self.faq()
         return faq.entries() if faq else []
+
+    def author_people(self):
+        return [link.person for link in self.authors.select_related("person")]
+
+    def reviewer_people(self):
+        return [link.person for link in self.reviewers.select_related("person")]
+
+    def topic_list(self):
+        return [link.topic for link in self.topics.select_related("topic")]
+
+    @property
+    def review_status(self):
+        return review_status(self.next_review_due)
+
+    @property
+    def review_status_label(self):
+        return ReviewStatus.LABELS[self.review_status]
+
+    def publishing_problems(self):
+        """What the article lacks to go live, as sentences an editor can act on."""
+        problems = []
+        if not self.authors.exists():
+            problems.append(_("Add at least one author (Content tab)."))
+        if not self.reviewers.exists():
+            problems.append(_("Add at least one medical reviewer (Review tab)."))
+        if not self.last_reviewed:
+            problems.append(_("Add the date it was last reviewed (Review tab)."))
+        return problems
+
+    def publish(self, revision, *args, **kwargs):
+        refuse_if_not_ready(revision.as_object())
+        return super().publish(revision, *args, **kwargs)
+
+
+class ArticlePerson(Orderable):
+    person = models.ForeignKey("cms.Person", on_delete=models.PROTECT, related_name="+")
+
+    panels = [FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class ArticleAuthor(ArticlePerson):
+    page = ParentalKey(
+        HealthArticlePage, on_delete=models.CASCADE, related_name="authors"
+    )
+
+
+class ArticleReviewer(ArticlePerson):
+    page = ParentalKey(
+        HealthArticlePage, on_delete=models.CASCADE, related_name="reviewers"
+    )
+
+
+class ArticleTopic(Orderable):
+    page = ParentalKey(
+        HealthArticlePage, on_delete=models.CASCADE, related_name="topics"
+    )
+    topic = models.ForeignKey("cms.Topic", on_delete=models.PROTECT, related_name="+")
+
+    panels = [FieldPanel("topic")]

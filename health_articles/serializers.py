@@ -29,3 +29,13 @@ class ReferenceListField(Field):
             }
             for child in stream
         ]
+
+
+class RepresentationListField(Field):
+    """A list of objects (people, topics) that each give their own JSON form."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, objects):
+        return [obj.api_representation() for obj in objects]

@@ -3,8 +3,15 @@ from datetime import date
 import factory
 import wagtail_factories
 
+from cms.models import Person, Topic
 from health_articles import stream_data
-from health_articles.models import HealthArticleIndexPage, HealthArticlePage
+from health_articles.models import (
+    ArticleAuthor,
+    ArticleReviewer,
+    ArticleTopic,
+    HealthArticleIndexPage,
+    HealthArticlePage,
+)
 
 
 def article_body(sections=2, faq_items=2, paragraph_html=None):
@@ -28,6 +35,23 @@ def article_body(sections=2, faq_items=2, paragraph_html=None):
     return body
 
 
+class PersonFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Dr Test Person {n}")
+    credentials = "MB ChB, MRCP"
+    role = "Consultant physician"
+
+    class Meta:
+        model = Person
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    kind = Topic.Kind.CONDITION
+
+    class Meta:
+        model = Topic
+
+
 class HealthArticleIndexPageFactory(wagtail_factories.PageFactory):
     title = "Articles"
     slug = "articles"
@@ -47,6 +71,23 @@ class HealthArticlePageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = HealthArticlePage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def authors(page, create, people, **kwargs):
+        """``authors=[...]`` people, or one new person by default."""
+        for person in PersonFactory.create_batch(1) if people is None else people:
+            ArticleAuthor.objects.create(page=page, person=person)
+
+    @factory.post_generation
+    def reviewers(page, create, people, **kwargs):
+        for person in PersonFactory.create_batch(1) if people is None else people:
+            ArticleReviewer.objects.create(page=page, person=person)
+
+    @factory.post_generation
+    def topics(page, create, topics, **kwargs):
+        for topic in topics or []:
+            ArticleTopic.objects.create(page=page, topic=topic)
 
 
 def rich_section(image):

@@ -4,12 +4,14 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail.test.utils.form_data import (
+    inline_formset,
     nested_form_data,
     rich_text,
     streamfield,
 )
 
 from health_articles.models import HealthArticlePage
+from tests.factories import PersonFactory, TopicFactory
 
 
 def text_of(html):
@@ -26,8 +28,12 @@ def listblock(items):
     return data
 
 
-def article_form_data(**overrides):
+def article_form_data(authors=(), reviewers=(), topics=(), **overrides):
     data = {
+        "authors": inline_formset([{"person": str(p.pk)} for p in authors]),
+        "reviewers": inline_formset([{"person": str(p.pk)} for p in reviewers]),
+        "topics": inline_formset([{"topic": str(t.pk)} for t in topics]),
+        "disclaimer": rich_text(""),
         "title": "Sleep and restless legs",
         "slug": "sleep-and-restless-legs",
         "summary": "How restless legs disturb sleep and what helps.",
@@ -93,6 +99,11 @@ def article_form_data(**overrides):
 
 
 @pytest.fixture
+def people(db):
+    return {"authors": [PersonFactory()], "reviewers": [PersonFactory()]}
+
+
+@pytest.fixture
 def editor_client(client, admin_user):
     client.force_login(admin_user)
     return client
@@ -105,8 +116,11 @@ def add_url(parent):
     )
 
 
-def test_article_created_in_admin_saves_sections_and_faq(editor_client, article_index):
-    data = article_form_data()
+def test_article_created_in_admin_saves_sections_and_faq(
+    editor_client, article_index, people
+):
+    topic = TopicFactory(name="Restless legs")
+    data = article_form_data(**people, topics=[topic])
     data["action-publish"] = "action-publish"
 
     response = editor_client.post(add_url(article_index), data)
@@ -134,11 +148,14 @@ def test_article_created_in_admin_saves_sections_and_faq(editor_client, article_
     ]
     assert all(entry.id for entry in entries)
     assert page.next_review_due == date(2025, 3, 1)
+    assert page.author_people() == people["authors"]
+    assert page.reviewer_people() == people["reviewers"]
+    assert page.topic_list() == [topic]
 
 
-def test_admin_edit_view_changes_a_question(editor_client, article):
+def test_admin_edit_view_changes_a_question(editor_client, article, people):
     url = reverse("wagtailadmin_pages:edit", args=[article.pk])
-    data = article_form_data(title=article.title, slug=article.slug)
+    data = article_form_data(title=article.title, slug=article.slug, **people)
     data["action-publish"] = "action-publish"
 
     response = editor_client.post(url, data)
@@ -152,11 +169,12 @@ def test_admin_edit_view_changes_a_question(editor_client, article):
 
 
 def test_next_review_before_last_review_is_refused_and_nothing_saved(
-    editor_client, article
+    editor_client, article, people
 ):
     revisions_before = article.revisions.count()
     url = reverse("wagtailadmin_pages:edit", args=[article.pk])
     data = article_form_data(
+        **people,
         title="Changed title",
         slug=article.slug,
         last_reviewed="2024-06-01",
@@ -176,8 +194,12 @@ def test_next_review_before_last_review_is_refused_and_nothing_saved(
     assert article.revisions.count() == revisions_before
 
 
-def test_new_article_with_bad_review_dates_is_not_created(editor_client, article_index):
-    data = article_form_data(last_reviewed="2024-06-01", next_review_due="2024-06-01")
+def test_new_article_with_bad_review_dates_is_not_created(
+    editor_client, article_index, people
+):
+    data = article_form_data(
+        **people, last_reviewed="2024-06-01", next_review_due="2024-06-01"
+    )
 
     response = editor_client.post(add_url(article_index), data)
 
@@ -186,8 +208,10 @@ def test_new_article_with_bad_review_dates_is_not_created(editor_client, article
     assert not HealthArticlePage.objects.filter(slug="sleep-and-restless-legs").exists()
 
 
-def test_summary_longer_than_300_characters_is_refused(editor_client, article_index):
-    data = article_form_data(summary="x" * 301)
+def test_summary_longer_than_300_characters_is_refused(
+    editor_client, article_index, people
+):
+    data = article_form_data(**people, summary="x" * 301)
     data["action-publish"] = "action-publish"
 
     response = editor_client.post(add_url(article_index), data)

@@ -8,8 +8,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from cms.models import Person, Topic
 from health_articles import stream_data
-from health_articles.models import HealthArticleIndexPage, HealthArticlePage
+from health_articles.models import (
+    ArticleAuthor,
+    ArticleReviewer,
+    ArticleTopic,
+    HealthArticleIndexPage,
+    HealthArticlePage,
+)
 from home.models import HomePage
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "demo" / "demo_content.json"
@@ -31,13 +38,23 @@ class Command(BaseCommand):
         with transaction.atomic():
             home = self.ensure_home(data["home"])
             self.ensure_site_address()
+            for person in data["people"]:
+                self.ensure_snippet(Person, person)
+            for topic in data["topics"]:
+                self.ensure_snippet(Topic, topic)
             index = self.ensure_index(home, data["index"])
             for article in data["articles"]:
                 self.ensure_article(index, article)
 
-    def report(self, verb, page):
+    def report(self, verb, obj):
         style = self.style.NOTICE if verb == "Found" else self.style.SUCCESS
-        self.stdout.write(style(f"{verb} {page._meta.verbose_name} “{page.title}”"))
+        name = getattr(obj, "title", None) or getattr(obj, "name", "")
+        self.stdout.write(style(f"{verb} {obj._meta.verbose_name} “{name}”"))
+
+    def ensure_snippet(self, model, data):
+        obj, created = model.objects.get_or_create(slug=data["slug"], defaults=data)
+        self.report("Created" if created else "Found", obj)
+        return obj
 
     def ensure_home(self, data):
         home = HomePage.objects.first()
@@ -128,6 +145,18 @@ class Command(BaseCommand):
                 last_reviewed=date.fromisoformat(data["last_reviewed"]),
                 next_review_due=date.fromisoformat(data["next_review_due"]),
                 body=body,
+                authors=[
+                    ArticleAuthor(person=Person.objects.get(slug=slug))
+                    for slug in data["authors"]
+                ],
+                reviewers=[
+                    ArticleReviewer(person=Person.objects.get(slug=slug))
+                    for slug in data["reviewers"]
+                ],
+                topics=[
+                    ArticleTopic(topic=Topic.objects.get(slug=slug))
+                    for slug in data["topics"]
+                ],
             )
         )
         article.save_revision().publish()

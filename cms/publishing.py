@@ -1,0 +1,55 @@
+"""Refusing to put a page live, from every path that publishes.
+
+A page type that has rules for going live defines ``publishing_problems()``, which
+returns what is missing as sentences (empty when the page may go live). Wagtail's edit
+and create views publish without calling ``Page.publish()``, so a hook checks there;
+bulk actions, workflow approval and scheduled publishing all go through
+``Page.publish()``, which such a page type overrides to call ``refuse_if_not_ready()``.
+Either way ``PublishRefused`` is raised before anything is published, and the
+middleware below turns it into an error message on the page's edit view. Whatever
+draft revision was saved before the refusal is kept.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+class PublishRefused(ValidationError):
+    def __init__(self, page, problems):
+        self.page = page
+        self.problems = list(problems)
+        super().__init__(self.problems)
+
+    def summary(self):
+        return _("“%(title)s” was not published: %(problems)s") % {
+            "title": self.page.get_admin_display_title(),
+            "problems": " ".join(str(problem) for problem in self.problems),
+        }
+
+
+def refuse_if_not_ready(page):
+    problems_of = getattr(page.specific_deferred, "publishing_problems", None)
+    problems = problems_of() if problems_of else []
+    if problems:
+        raise PublishRefused(page, problems)
+
+
+class PublishRefusedMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, PublishRefused):
+            return None
+        message = exception.summary()
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            return JsonResponse({"step": "error", "error": message}, status=400)
+        messages.error(request, message)
+        return redirect(reverse("wagtailadmin_pages:edit", args=[exception.page.pk]))
