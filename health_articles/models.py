@@ -21,7 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import INLINE_FEATURES
-from cms.models import IntroPage
+from cms.models import IntroPage, OrganisationSettings
 from cms.publishing import refuse_if_not_ready
 from health_articles.blocks import (
     FAQ_ANCHOR,
@@ -288,6 +288,21 @@ class HealthArticlePage(Page):
     def faq_items(self):
         faq = self.faq()
         return faq.entries() if faq else []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["disclaimer"] = self.disclaimer_html(request)
+        return context
+
+    def disclaimer_html(self, request=None):
+        """The article's own disclaimer, else the organisation's default (rich text)."""
+        if self.disclaimer:
+            return self.disclaimer
+        if request is not None:
+            settings = OrganisationSettings.for_request(request)
+        else:
+            settings = OrganisationSettings.for_site(self.get_site())
+        return settings.default_disclaimer
 
     def author_people(self):
         return [link.person for link in self.authors.select_related("person")]

@@ -37,7 +37,10 @@ def test_article_shows_title_date_summary_sections_and_faq(client, article_index
     assert response.status_code == 200
     soup = soup_of(response)
     assert soup.h1.get_text() == "Magnesium and sleep"
-    assert soup.select_one(".article__meta time").get_text() == "23 September 2023"
+    assert (
+        soup.select_one(".article__meta .published time").get_text()
+        == "23 September 2023"
+    )
     assert "What magnesium does for sleep." in soup.select_one(".article__summary")
     assert soup.find("meta", attrs={"name": "description"})["content"] == (
         "What magnesium does for sleep."

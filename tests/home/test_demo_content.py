@@ -71,7 +71,10 @@ def test_demo_article_is_served_at_its_seed_url(client, demo):
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.h1.get_text() == "Magnesium for Akathisia: A Natural Treatment Option"
-    assert soup.select_one(".article__meta time").get_text() == "23 September 2023"
+    assert (
+        soup.select_one(".article__meta .published time").get_text()
+        == "23 September 2023"
+    )
 
 
 def test_demo_article_has_every_seed_paragraph_word_for_word(client, demo):
