@@ -30,6 +30,8 @@ run: install
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) load_demo_content
+	$(MANAGE) setup_roles
+	$(MANAGE) create_demo_users
 	$(MANAGE) ensure_superuser
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin at http://127.0.0.1:$(PORT)/admin/)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)

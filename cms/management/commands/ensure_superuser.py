@@ -1,8 +1,9 @@
 import os
-import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+
+from cms.passwords import SHOWN_ONCE, generated_password
 
 
 class Command(BaseCommand):
@@ -25,16 +26,10 @@ class Command(BaseCommand):
                 f"A user called “{username}” exists but is not a superuser. "
                 "Choose another name with --username."
             )
-        password = os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        password = os.environ.get("ADMIN_PASSWORD") or generated_password()
         User.objects.create_superuser(username=username, email=email, password=password)
         self.stdout.write(self.style.SUCCESS(f"Created superuser “{username}”."))
         if "ADMIN_PASSWORD" in os.environ and os.environ["ADMIN_PASSWORD"]:
             self.stdout.write("Its password is the value of ADMIN_PASSWORD.")
         else:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"Password: {password}\n"
-                    "It is shown only this once: note it now, or change it at "
-                    "/admin/ after logging in."
-                )
-            )
+            self.stdout.write(self.style.WARNING(f"Password: {password}\n{SHOWN_ONCE}"))

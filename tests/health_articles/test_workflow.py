@@ -1,0 +1,252 @@
+"""Roles, the medical review workflow and the rules for going live."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from wagtail.models import WorkflowState
+
+from health_articles.models import HealthArticlePage
+from health_articles.roles import HEALTH_EDITORS, MEDICAL_REVIEWERS
+from tests.factories import HealthArticlePageFactory
+from tests.health_articles.test_admin import article_form_data
+
+
+@pytest.fixture
+def roles(article_index):
+    call_command("setup_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def member_of(django_user_model, group_name, username):
+    user = django_user_model.objects.create_user(
+        username=username, email=f"{username}@example.com", password="pw"
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(roles, django_user_model):
+    return member_of(django_user_model, HEALTH_EDITORS, "editor")
+
+
+@pytest.fixture
+def reviewer(roles, django_user_model):
+    return member_of(django_user_model, MEDICAL_REVIEWERS, "reviewer")
+
+
+@pytest.fixture
+def people(db):
+    from tests.factories import PersonFactory
+
+    return {"authors": [PersonFactory()], "reviewers": [PersonFactory()]}
+
+
+def add_url(parent):
+    return reverse(
+        "wagtailadmin_pages:add",
+        args=["health_articles", "healtharticlepage", parent.pk],
+    )
+
+
+def edit_url(page):
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def bulk_publish(client, page):
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+    return client.post(f"{url}?id={page.pk}&next=/admin/", {"include_descendants": ""})
+
+
+def approve_url(page):
+    page.refresh_from_db()
+    task_state = page.current_workflow_task_state
+    return reverse(
+        "wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]
+    )
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+class TestPermissionMatrix:
+    def test_editor_creates_and_submits_but_does_not_publish(
+        self, client, editor, reviewer, article_index, people
+    ):
+        client.force_login(editor)
+        data = article_form_data(**people)
+        data["action-submit"] = "Submit for moderation"
+
+        response = client.post(add_url(article_index), data)
+
+        assert response.status_code == 302
+        page = HealthArticlePage.objects.get(slug="sleep-and-restless-legs")
+        assert not page.live
+        state = WorkflowState.objects.get(object_id=str(page.pk))
+        assert state.status == WorkflowState.STATUS_IN_PROGRESS
+        assert state.workflow.name == "Medical review"
+        assert [message.to for message in mail.outbox] == [["reviewer@example.com"]]
+        assert "Sleep and restless legs" in mail.outbox[0].subject + mail.outbox[0].body
+
+    def test_editor_publish_button_only_saves_a_draft(
+        self, client, editor, article_index, people
+    ):
+        page = HealthArticlePageFactory(parent=article_index, live=False)
+        client.force_login(editor)
+        data = article_form_data(**people, title="Edited", slug=page.slug)
+        data["action-publish"] = "action-publish"
+
+        client.post(edit_url(page), data)
+
+        page.refresh_from_db()
+        assert not page.live
+        assert page.get_latest_revision().as_object().title == "Edited"
+
+    def test_editor_cannot_bulk_publish(self, client, editor, article_index):
+        page = HealthArticlePageFactory(parent=article_index, live=False)
+        page.save_revision()
+        client.force_login(editor)
+
+        bulk_publish(client, page)
+
+        page.refresh_from_db()
+        assert not page.live
+
+    def test_editor_cannot_edit_outside_the_articles_index(
+        self, client, editor, home_page
+    ):
+        client.force_login(editor)
+
+        response = client.get(edit_url(home_page))
+
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/"
+
+    def test_reviewer_approves_and_the_article_goes_live(
+        self, client, editor, reviewer, article_index, people
+    ):
+        client.force_login(editor)
+        data = article_form_data(**people)
+        data["action-submit"] = "Submit for moderation"
+        client.post(add_url(article_index), data)
+        page = HealthArticlePage.objects.get(slug="sleep-and-restless-legs")
+
+        client.force_login(reviewer)
+        response = client.post(approve_url(page), {"comment": ""})
+
+        assert response.status_code == 302
+        page.refresh_from_db()
+        assert page.live
+        assert client.get(page.url).status_code == 200
+
+    def test_anonymous_user_gets_the_login_page(self, client, db):
+        response = client.get("/admin/")
+
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+
+    def test_setup_roles_twice_gives_the_same_permissions(self, roles, article_index):
+        group = Group.objects.get(name=HEALTH_EDITORS)
+        before = sorted(
+            group.page_permissions.values_list("permission__codename", flat=True)
+        )
+
+        call_command("setup_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+        after = sorted(
+            group.page_permissions.values_list("permission__codename", flat=True)
+        )
+        assert before == after == ["add_page", "change_page"]
+
+
+class TestPublishRefusedWithoutReview:
+    """Every path to live checks for an author, a reviewer and a review date."""
+
+    def test_edit_view_keeps_the_draft_and_names_what_is_missing(
+        self, client, admin_user, article_index, people
+    ):
+        page = HealthArticlePageFactory(parent=article_index, live=False, reviewers=[])
+        client.force_login(admin_user)
+        data = article_form_data(
+            authors=people["authors"], title="New title", slug=page.slug
+        )
+        data["last_reviewed"] = ""
+        data["next_review_due"] = ""
+        data["action-publish"] = "action-publish"
+
+        response = client.post(edit_url(page), data, follow=True)
+
+        page.refresh_from_db()
+        assert not page.live
+        assert page.get_latest_revision().as_object().title == "New title"
+        [message] = messages_of(response)
+        assert "Add at least one medical reviewer (Review tab)." in message
+        assert "Add the date it was last reviewed (Review tab)." in message
+        assert response.request["PATH_INFO"] == edit_url(page)
+
+    def test_live_article_stays_unchanged_when_publish_is_refused(
+        self, client, admin_user, article_index, people
+    ):
+        # An article that went live before the rules (say, an imported one).
+        page = HealthArticlePageFactory(
+            parent=article_index, title="Live title", reviewers=[]
+        )
+        client.force_login(admin_user)
+        data = article_form_data(
+            authors=people["authors"], title="Unreviewed title", slug=page.slug
+        )
+        data["action-publish"] = "action-publish"
+
+        client.post(edit_url(page), data)
+
+        page.refresh_from_db()
+        assert page.live
+        assert page.title == "Live title"
+        assert client.get(page.url).context["page"].title == "Live title"
+        assert page.get_latest_revision().as_object().title == "Unreviewed title"
+
+    def test_bulk_publish_is_refused(self, client, admin_user, article_index):
+        page = HealthArticlePageFactory(parent=article_index, live=False, reviewers=[])
+        revision = page.save_revision()
+        client.force_login(admin_user)
+
+        response = bulk_publish(client, page)
+
+        page.refresh_from_db()
+        assert not page.live
+        assert page.get_latest_revision() == revision
+        response = client.get(response["Location"])
+        assert "Add at least one medical reviewer" in " ".join(messages_of(response))
+
+    def test_workflow_approval_is_refused(
+        self, client, editor, reviewer, article_index, people
+    ):
+        client.force_login(editor)
+        data = article_form_data(authors=people["authors"])
+        data["action-submit"] = "Submit for moderation"
+        client.post(add_url(article_index), data)
+        page = HealthArticlePage.objects.get(slug="sleep-and-restless-legs")
+
+        client.force_login(reviewer)
+        response = client.post(approve_url(page), {"comment": ""}, follow=True)
+
+        page.refresh_from_db()
+        assert not page.live
+        assert page.workflow_in_progress
+        assert page.get_latest_revision() is not None
+        assert "Add at least one medical reviewer" in " ".join(messages_of(response))
+
+    def test_saving_a_draft_never_needs_a_reviewer(
+        self, client, admin_user, article_index
+    ):
+        client.force_login(admin_user)
+        data = article_form_data(last_reviewed="", next_review_due="")
+
+        response = client.post(add_url(article_index), data)
+
+        assert response.status_code == 302
+        page = HealthArticlePage.objects.get(slug="sleep-and-restless-legs")
+        assert not page.live
+        assert page.get_latest_revision() is not None
