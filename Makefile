@@ -34,7 +34,10 @@ run: install
 	$(MANAGE) create_demo_users
 	$(MANAGE) ensure_superuser
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin at http://127.0.0.1:$(PORT)/admin/)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The scheduler publishes and expires scheduled pages; it stops with the server.
+	$(MANAGE) run_scheduler & scheduler=$$!; \
+		trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)

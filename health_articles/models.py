@@ -313,6 +313,9 @@ class HealthArticlePage(Page):
     def topic_list(self):
         return [link.topic for link in self.topics.select_related("topic")]
 
+    def reviewer_names(self):
+        return ", ".join(str(link.person) for link in self.reviewers.all())
+
     @property
     def review_status(self):
         return review_status(self.next_review_due)

@@ -1,9 +1,16 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.core.management import call_command
 from wagtail.models import Locale, Page, Site
 
+from health_articles.roles import HEALTH_EDITORS, MEDICAL_REVIEWERS
 from home.models import HomePage
-from tests.factories import HealthArticleIndexPageFactory, HealthArticlePageFactory
+from tests.factories import (
+    HealthArticleIndexPageFactory,
+    HealthArticlePageFactory,
+    PersonFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +58,37 @@ def article_index(home_page):
 @pytest.fixture
 def article(article_index):
     return HealthArticlePageFactory(parent=article_index)
+
+
+@pytest.fixture
+def people(db):
+    """An author and a reviewer, as the article editor's inline panels take them."""
+    return {"authors": [PersonFactory()], "reviewers": [PersonFactory()]}
+
+
+@pytest.fixture
+def roles(article_index):
+    call_command("setup_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def member_of(django_user_model, group_name, username):
+    user = django_user_model.objects.create_user(
+        username=username, email=f"{username}@example.com", password="pw"
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(roles, django_user_model):
+    return member_of(django_user_model, HEALTH_EDITORS, "editor")
+
+
+@pytest.fixture
+def reviewer(roles, django_user_model):
+    return member_of(django_user_model, MEDICAL_REVIEWERS, "reviewer")
+
+
+@pytest.fixture
+def moderator(roles, django_user_model):
+    return member_of(django_user_model, "Moderators", "moderator")

@@ -1,6 +1,5 @@
 """Roles, the medical review workflow and the rules for going live."""
 
-import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
@@ -8,50 +7,9 @@ from django.urls import reverse
 from wagtail.models import WorkflowState
 
 from health_articles.models import HealthArticlePage
-from health_articles.roles import HEALTH_EDITORS, MEDICAL_REVIEWERS
+from health_articles.roles import HEALTH_EDITORS
+from tests.admin_forms import add_url, article_form_data, edit_url
 from tests.factories import HealthArticlePageFactory
-from tests.health_articles.test_admin import article_form_data
-
-
-@pytest.fixture
-def roles(article_index):
-    call_command("setup_roles", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def member_of(django_user_model, group_name, username):
-    user = django_user_model.objects.create_user(
-        username=username, email=f"{username}@example.com", password="pw"
-    )
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-@pytest.fixture
-def editor(roles, django_user_model):
-    return member_of(django_user_model, HEALTH_EDITORS, "editor")
-
-
-@pytest.fixture
-def reviewer(roles, django_user_model):
-    return member_of(django_user_model, MEDICAL_REVIEWERS, "reviewer")
-
-
-@pytest.fixture
-def people(db):
-    from tests.factories import PersonFactory
-
-    return {"authors": [PersonFactory()], "reviewers": [PersonFactory()]}
-
-
-def add_url(parent):
-    return reverse(
-        "wagtailadmin_pages:add",
-        args=["health_articles", "healtharticlepage", parent.pk],
-    )
-
-
-def edit_url(page):
-    return reverse("wagtailadmin_pages:edit", args=[page.pk])
 
 
 def bulk_publish(client, page):

@@ -1,0 +1,88 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.site_summary import SummaryItem
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from health_articles.models import HealthArticlePage
+from health_articles.reports import ReviewsDueView, reviews_due
+
+
+def can_see_reviews(user):
+    return PagePermissionPolicy().user_has_any_permission(user, ["change", "publish"])
+
+
+@hooks.register("register_admin_urls")
+def register_reviews_due_urls():
+    return [
+        path(
+            "reports/reviews-due/",
+            ReviewsDueView.as_view(),
+            name="health_articles_reviews_due",
+        ),
+        path(
+            "reports/reviews-due/results/",
+            ReviewsDueView.as_view(results_only=True),
+            name="health_articles_reviews_due_results",
+        ),
+    ]
+
+
+class ReviewsDueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_see_reviews(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_reviews_due_menu_item():
+    return ReviewsDueMenuItem(
+        _("Reviews due"),
+        reverse("health_articles_reviews_due"),
+        name="reviews-due",
+        icon_name="time",
+        order=100,
+    )
+
+
+class ReviewsDueSummaryItem(SummaryItem):
+    order = 150
+    template_name = "health_articles/admin/reviews_due_summary.html"
+
+    def is_shown(self):
+        return can_see_reviews(self.request.user)
+
+    def get_context_data(self, parent_context):
+        return {
+            "count": reviews_due(self.request.user).count(),
+            "url": reverse("health_articles_reviews_due"),
+        }
+
+
+@hooks.register("construct_homepage_summary_items")
+def add_reviews_due_summary_item(request, items):
+    items.append(ReviewsDueSummaryItem(request))
+
+
+class HealthArticleListingViewSet(PageListingViewSet):
+    model = HealthArticlePage
+    icon = "doc-full"
+    menu_label = _("Health articles")
+    menu_order = 150
+    add_to_admin_menu = True
+    columns = PageListingViewSet.columns + [
+        Column("review_status_label", label=_("Review"), width="10%"),
+        DateColumn(
+            "next_review_due",
+            label=_("Next review due"),
+            sort_key="next_review_due",
+            width="12%",
+        ),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_health_article_listing():
+    return HealthArticleListingViewSet("health_articles")

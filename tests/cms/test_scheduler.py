@@ -1,0 +1,54 @@
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from tests.factories import HealthArticlePageFactory
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def run_scheduler():
+    call_command("run_scheduler", "--once", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@time_machine.travel(NOW, tick=False)
+def test_scheduled_article_goes_live_when_the_runner_runs(client, article_index):
+    page = HealthArticlePageFactory(parent=article_index, live=False)
+    page.go_live_at = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    assert not page.live
+
+    run_scheduler()
+    page.refresh_from_db()
+    assert not page.live  # not yet time
+
+    with time_machine.travel(datetime(2026, 11, 25, 9, 1, tzinfo=UTC), tick=False):
+        run_scheduler()
+
+    page.refresh_from_db()
+    assert page.live
+    assert client.get(page.url).status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_expired_article_is_taken_down_when_the_runner_runs(client, article_index):
+    page = HealthArticlePageFactory(parent=article_index)
+    page.expire_at = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+    page.save_revision().publish()
+    assert client.get(page.url).status_code == 200
+
+    with time_machine.travel(datetime(2026, 12, 1, tzinfo=UTC), tick=False):
+        run_scheduler()
+
+    page.refresh_from_db()
+    assert not page.live
+    assert page.expired
+    assert client.get(page.url).status_code == 404
+
+
+def test_interval_must_be_positive(db):
+    with pytest.raises(CommandError, match="at least 1 second"):
+        call_command("run_scheduler", "--interval", "0")
