@@ -4,7 +4,8 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from wagtail.models import WorkflowState
+from wagtail.models import Comment, WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from health_articles.models import HealthArticlePage
 from health_articles.roles import HEALTH_EDITORS
@@ -98,6 +99,40 @@ class TestPermissionMatrix:
         page.refresh_from_db()
         assert page.live
         assert client.get(page.url).status_code == 200
+
+    def test_reviewer_leaves_an_editorial_comment_on_the_draft(
+        self, client, reviewer, article_index, people
+    ):
+        page = HealthArticlePageFactory(parent=article_index, live=False)
+        client.force_login(reviewer)
+        data = article_form_data(**people, title=page.title, slug=page.slug)
+        data.update(
+            nested_form_data(
+                {
+                    "comments": inline_formset(
+                        [
+                            {
+                                "contentpath": "summary",
+                                "text": "Please cite a trial for this claim.",
+                                "position": "",
+                                "resolved": "",
+                                "replies": inline_formset([]),
+                            }
+                        ]
+                    )
+                }
+            )
+        )
+
+        response = client.post(edit_url(page), data)
+
+        assert response.status_code == 302
+        [comment] = Comment.objects.filter(page=page)
+        assert comment.text == "Please cite a trial for this claim."
+        assert comment.user == reviewer
+        assert comment.contentpath == "summary"
+        page.refresh_from_db()
+        assert not page.live
 
     def test_anonymous_user_gets_the_login_page(self, client, db):
         response = client.get("/admin/")
