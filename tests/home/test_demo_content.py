@@ -145,3 +145,22 @@ def test_a_site_an_administrator_configured_is_left_alone(db, settings):
     load()
 
     assert Site.objects.get(is_default_site=True).root_url == "https://www.example"
+
+
+def test_demo_sets_the_organisation_and_its_disclaimer(client, demo):
+    response = client.get("/articles/magnesium-for-akathisia/")
+    soup = BeautifulSoup(response.content, "html.parser")
+
+    assert "Published by Example Health Publishing" in (
+        soup.select_one(".site-footer").get_text()
+    )
+    assert "not medical advice" in soup.select_one(".article__disclaimer").get_text()
+
+
+def test_demo_article_has_its_people_and_topics(demo):
+    assert [p.name for p in demo.author_people()] == ["Dr Elena Marsh"]
+    assert [p.name for p in demo.reviewer_people()] == ["Dr Tomasz Keller"]
+    assert [(t.name, t.kind) for t in demo.topic_list()] == [
+        ("Akathisia", "condition"),
+        ("Magnesium", "supplement"),
+    ]

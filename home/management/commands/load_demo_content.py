@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from cms.models import Person, Topic
+from cms.models import OrganisationSettings, Person, Topic
 from health_articles import stream_data
 from health_articles.models import (
     ArticleAuthor,
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             home = self.ensure_home(data["home"])
             self.ensure_site_address()
+            self.ensure_organisation(data["organisation"])
             for person in data["people"]:
                 self.ensure_snippet(Person, person)
             for topic in data["topics"]:
@@ -50,6 +51,21 @@ class Command(BaseCommand):
         style = self.style.NOTICE if verb == "Found" else self.style.SUCCESS
         name = getattr(obj, "title", None) or getattr(obj, "name", "")
         self.stdout.write(style(f"{verb} {obj._meta.verbose_name} “{name}”"))
+
+    def ensure_organisation(self, data):
+        site = Site.objects.get(is_default_site=True)
+        organisation = OrganisationSettings.for_site(site)
+        if organisation.organisation_name:
+            self.stdout.write(f"Found organisation “{organisation.organisation_name}”")
+            return
+        organisation.organisation_name = data["organisation_name"]
+        organisation.default_disclaimer = stream_data.paragraph_html(
+            data["default_disclaimer"]
+        )
+        organisation.save()
+        self.stdout.write(
+            self.style.SUCCESS(f"Set organisation “{organisation.organisation_name}”")
+        )
 
     def ensure_snippet(self, model, data):
         obj, created = model.objects.get_or_create(slug=data["slug"], defaults=data)
