@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from wagtail.api.v2.filters import FieldsFilter, SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 
-SEARCH_MAX_LENGTH = 200
+from cms.search import SearchQueryError, check_search_query
+
 # Largest id or offset accepted: PostgreSQL's integer, ample for any page count.
 MAX_INTEGER = 2**31 - 1
 
@@ -46,18 +47,10 @@ class ValidatedSearchFilter(SearchFilter):
     def filter_queryset(self, request, queryset, view):
         query = request.GET.get("search")
         if query is not None:
-            if not query.strip():
-                raise BadRequestError("search must contain at least one word")
-            if len(query) > SEARCH_MAX_LENGTH:
-                raise BadRequestError(
-                    f"search must be at most {SEARCH_MAX_LENGTH} characters long"
-                )
-            if any(ord(char) < 32 for char in query):
-                raise BadRequestError("search must not contain control characters")
-            if query.count('"') % 2:
-                raise BadRequestError(
-                    'search has an unmatched double quote ("); quote whole phrases'
-                )
+            try:
+                check_search_query(query)
+            except SearchQueryError as error:
+                raise BadRequestError(str(error)) from error
         operator = request.GET.get("search_operator")
         if operator is not None and operator not in ("and", "or"):
             raise BadRequestError("search_operator must be 'and' or 'or'")

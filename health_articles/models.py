@@ -3,8 +3,9 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -16,12 +17,15 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.blocks import INLINE_FEATURES
-from cms.models import IntroPage, OrganisationSettings
+from cms.models import IntroPage, OrganisationSettings, Topic
+from cms.pagination import paginate
 from cms.publishing import refuse_if_not_ready
 from health_articles.blocks import (
     FAQ_ANCHOR,
@@ -37,13 +41,23 @@ from health_articles.serializers import (
 )
 
 
-@dataclass(frozen=True)
-class PaginationError:
-    status: int
-    message: str
+class HealthArticleQuerySet(PageQuerySet):
+    def for_listing(self):
+        """Live, public articles, newest first, with what article cards show."""
+        return (
+            self.live()
+            .public()
+            .defer_streamfields()
+            .prefetch_related(
+                Prefetch(
+                    "topics", queryset=ArticleTopic.objects.select_related("topic")
+                )
+            )
+            .order_by("-first_published", "-pk")
+        )
 
 
-class HealthArticleIndexPage(IntroPage):
+class HealthArticleIndexPage(RoutablePageMixin, IntroPage):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["health_articles.HealthArticlePage"]
 
@@ -58,30 +72,41 @@ class HealthArticleIndexPage(IntroPage):
             .live()
             .public()
             .defer_streamfields()
+            .prefetch_related(
+                Prefetch(
+                    "topics", queryset=ArticleTopic.objects.select_related("topic")
+                )
+            )
             .order_by("-first_published", "-pk")
         )
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.articles(), self.articles_per_page)
-        number = request.GET.get("page", "1")
-        try:
-            context["articles"] = paginator.page(number)
-        except PageNotAnInteger:
-            context["pagination_error"] = PaginationError(
-                400,
-                _("“%(number)s” is not a page number.") % {"number": number[:20]},
-            )
-        except EmptyPage:
-            context["pagination_error"] = PaginationError(
-                404,
-                _("There is no page %(number)s of articles.") % {"number": number[:20]},
-            )
+    def paginated_context(self, request, articles, **extra):
+        context = self.get_context(request)
+        context["articles"], context["pagination_error"] = paginate(
+            request, articles, self.articles_per_page
+        )
+        context.update(extra)
         return context
+
+    @path("")
+    def index(self, request):
+        return self.render(
+            request, context_overrides=self.paginated_context(request, self.articles())
+        )
+
+    @path("topics/<slug:slug>/")
+    def topic(self, request, slug):
+        topic = get_object_or_404(Topic, slug=slug)
+        articles = self.articles().filter(topics__topic=topic)
+        return self.render(
+            request,
+            context_overrides=self.paginated_context(request, articles, topic=topic),
+            template="health_articles/topic_page.html",
+        )
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        error = response.context_data.get("pagination_error")
+        error = getattr(response, "context_data", {}).get("pagination_error")
         if error:
             response.status_code = error.status
         return response
@@ -94,6 +119,8 @@ class ContentsEntry:
 
 
 class HealthArticlePage(Page):
+    objects = PageManager.from_queryset(HealthArticleQuerySet)()
+
     summary = models.CharField(
         max_length=300,
         help_text=_(
@@ -368,3 +395,7 @@ class ArticleTopic(Orderable):
     topic = models.ForeignKey("cms.Topic", on_delete=models.PROTECT, related_name="+")
 
     panels = [FieldPanel("topic")]
+
+    @classmethod
+    def with_topic(cls):
+        return cls.objects.select_related("topic")

@@ -14,10 +14,5 @@ class HomePage(IntroPage):
         verbose_name = _("home page")
 
     def latest_articles(self):
-        return (
-            HealthArticlePage.objects.live()
-            .public()
-            .descendant_of(self)
-            .defer_streamfields()
-            .order_by("-first_published", "-pk")[: self.latest_articles_count]
-        )
+        articles = HealthArticlePage.objects.descendant_of(self).for_listing()
+        return articles[: self.latest_articles_count]

@@ -197,8 +197,8 @@ def test_index_shows_twelve_articles_a_page(client, article_index):
     [
         ("abc", 400, "“abc” is not a page number."),
         ("1.5", 400, "“1.5” is not a page number."),
-        ("99999", 404, "There is no page 99999 of articles."),
-        ("0", 404, "There is no page 0 of articles."),
+        ("99999", 404, "There is no page 99999 of results."),
+        ("0", 404, "There is no page 0 of results."),
     ],
 )
 def test_bad_page_number_gets_a_clear_4xx(client, article, page, status, message):
