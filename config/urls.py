@@ -2,14 +2,23 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_router
+from cms.views import robots_txt
+from health_articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from health_articles.views import search
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
+    path("search/", search, name="search"),
+    path("feeds/articles.rss", LatestArticlesFeed(), name="articles_rss"),
+    path("feeds/articles.atom", LatestArticlesAtomFeed(), name="articles_atom"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

@@ -2,6 +2,7 @@ from datetime import date
 
 import factory
 import wagtail_factories
+from django.utils import timezone
 
 from cms.models import Person, Topic
 from health_articles import stream_data
@@ -68,6 +69,12 @@ class HealthArticlePageFactory(wagtail_factories.PageFactory):
     last_reviewed = date(2023, 9, 23)
     next_review_due = date(2024, 9, 23)
     body = factory.LazyFunction(article_body)
+    live = True
+    # As publishing would have set them.
+    first_published_at = factory.Maybe(
+        "live", yes_declaration=factory.LazyFunction(timezone.now)
+    )
+    last_published_at = factory.SelfAttribute("first_published_at")
 
     class Meta:
         model = HealthArticlePage
