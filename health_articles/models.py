@@ -1,3 +1,4 @@
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -7,6 +8,8 @@ from django.db import models
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -27,6 +30,7 @@ from cms.blocks import INLINE_FEATURES
 from cms.models import IntroPage, OrganisationSettings, Topic
 from cms.pagination import paginate
 from cms.publishing import refuse_if_not_ready
+from cms.sharing import share_links
 from health_articles.blocks import (
     FAQ_ANCHOR,
     ArticleBodyBlock,
@@ -39,6 +43,8 @@ from health_articles.serializers import (
     ReferenceListField,
     RepresentationListField,
 )
+
+WORDS_PER_MINUTE = 200
 
 
 class HealthArticleQuerySet(PageQuerySet):
@@ -331,14 +337,43 @@ class HealthArticlePage(Page):
             settings = OrganisationSettings.for_site(self.get_site())
         return settings.default_disclaimer
 
+    # Cached: the template, the API and the structured data all read them.
+    @cached_property
     def author_people(self):
         return [link.person for link in self.authors.select_related("person")]
 
+    @cached_property
     def reviewer_people(self):
         return [link.person for link in self.reviewers.select_related("person")]
 
+    @cached_property
     def topic_list(self):
         return [link.topic for link in self.topics.select_related("topic")]
+
+    @cached_property
+    def reading_time(self):
+        """Minutes to read the body at 200 words a minute, at least one."""
+        words = sum(
+            len(strip_tags(str(text)).split())
+            for child in self.body
+            for text in child.block.get_searchable_content(child.value)
+        )
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    def related_articles(self, limit=3):
+        """Other live, public articles that share a topic, newest first."""
+        topic_ids = [topic.pk for topic in self.topic_list]
+        if not topic_ids:
+            return HealthArticlePage.objects.none()
+        return (
+            HealthArticlePage.objects.for_listing()
+            .filter(topics__topic__in=topic_ids)
+            .exclude(pk=self.pk)
+            .distinct()[:limit]
+        )
+
+    def share_links(self):
+        return share_links(self.full_url, self.title)
 
     def reviewer_names(self):
         return ", ".join(str(link.person) for link in self.reviewers.all())

@@ -47,9 +47,9 @@ def test_article_created_in_admin_saves_sections_and_faq(
     ]
     assert all(entry.id for entry in entries)
     assert page.next_review_due == date(2025, 3, 1)
-    assert page.author_people() == people["authors"]
-    assert page.reviewer_people() == people["reviewers"]
-    assert page.topic_list() == [topic]
+    assert page.author_people == people["authors"]
+    assert page.reviewer_people == people["reviewers"]
+    assert page.topic_list == [topic]
 
 
 def test_admin_edit_view_changes_a_question(editor_client, article, people):

@@ -56,7 +56,7 @@ def test_people_and_topics_in_the_api(client, article_index):
         }
     ]
     assert [person["name"] for person in data["authors"]] == [
-        article.author_people()[0].name
+        article.author_people[0].name
     ]
     assert data["topics"] == [
         {"name": "Akathisia", "slug": "akathisia", "kind": "condition"}
@@ -71,7 +71,7 @@ def test_slugs_are_made_from_names_and_kept_unique(db):
 
 
 def test_linked_person_cannot_be_deleted(admin_client, article):
-    person = article.reviewer_people()[0]
+    person = article.reviewer_people[0]
     url = reverse("wagtailsnippets_cms_person:delete", args=[person.pk])
 
     confirm = admin_client.get(url)

@@ -158,9 +158,9 @@ def test_demo_sets_the_organisation_and_its_disclaimer(client, demo):
 
 
 def test_demo_article_has_its_people_and_topics(demo):
-    assert [p.name for p in demo.author_people()] == ["Dr Elena Marsh"]
-    assert [p.name for p in demo.reviewer_people()] == ["Dr Tomasz Keller"]
-    assert [(t.name, t.kind) for t in demo.topic_list()] == [
+    assert [p.name for p in demo.author_people] == ["Dr Elena Marsh"]
+    assert [p.name for p in demo.reviewer_people] == ["Dr Tomasz Keller"]
+    assert [(t.name, t.kind) for t in demo.topic_list] == [
         ("Akathisia", "condition"),
         ("Magnesium", "supplement"),
     ]
