@@ -31,11 +31,31 @@ class PublishRefused(ValidationError):
         }
 
 
-def refuse_if_not_ready(page):
+def problems_with(page):
     problems_of = getattr(page.specific_deferred, "publishing_problems", None)
-    problems = problems_of() if problems_of else []
+    return problems_of() if problems_of else []
+
+
+def refuse_if_not_ready(page):
+    problems = problems_with(page)
     if problems:
         raise PublishRefused(page, problems)
+
+
+def refuse_in_editor_if_not_ready(page):
+    """For the edit and create views, which save the page before publishing it.
+
+    Wagtail's create view saves a new page as live before it publishes; a page that
+    was never published must not stay live when its publication is refused.
+    """
+    problems = problems_with(page)
+    if not problems:
+        return
+    if page.live and page.first_published_at is None:
+        type(page).objects.filter(pk=page.pk).update(
+            live=False, has_unpublished_changes=True
+        )
+    raise PublishRefused(page, problems)
 
 
 class PublishRefusedMiddleware:
@@ -48,8 +68,10 @@ class PublishRefusedMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, PublishRefused):
             return None
-        message = exception.summary()
+        messages.error(request, exception.summary())
+        edit_url = reverse("wagtailadmin_pages:edit", args=[exception.page.pk])
         if request.headers.get("x-requested-with") == "XMLHttpRequest":
-            return JsonResponse({"step": "error", "error": message}, status=400)
-        messages.error(request, message)
-        return redirect(reverse("wagtailadmin_pages:edit", args=[exception.page.pk]))
+            # Wagtail's workflow dialogs follow a "success" step's redirect; the
+            # message then shows on the edit view.
+            return JsonResponse({"step": "success", "redirect": edit_url})
+        return redirect(edit_url)

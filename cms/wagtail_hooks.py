@@ -4,7 +4,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.models import Person, Topic
-from cms.publishing import refuse_if_not_ready
+from cms.publishing import refuse_in_editor_if_not_ready
 from cms.rich_text import PublicPageLinkHandler
 
 
@@ -17,7 +17,7 @@ def register_public_page_links(features):
 # Wagtail's edit and create views publish without Page.publish(): check here.
 @hooks.register("before_publish_page")
 def refuse_pages_not_ready_to_publish(request, page):
-    refuse_if_not_ready(page)
+    refuse_in_editor_if_not_ready(page)
 
 
 class PersonViewSet(SnippetViewSet):

@@ -1,3 +1,4 @@
+import logging
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -45,6 +46,8 @@ from health_articles.serializers import (
 )
 
 WORDS_PER_MINUTE = 200
+
+logger = logging.getLogger(__name__)
 
 
 class HealthArticleQuerySet(PageQuerySet):
@@ -398,7 +401,21 @@ class HealthArticlePage(Page):
         return problems
 
     def publish(self, revision, *args, **kwargs):
-        refuse_if_not_ready(revision.as_object())
+        page = revision.as_object()
+        if revision.approved_go_live_at is not None and page.publishing_problems():
+            # A scheduled publication that no longer meets the rules is taken off
+            # the schedule (not raised, so the scheduler goes on with other pages).
+            logger.warning(
+                "Not publishing scheduled revision %s of “%s”: %s",
+                revision.pk,
+                page.title,
+                " ".join(str(problem) for problem in page.publishing_problems()),
+            )
+            type(revision).objects.filter(pk=revision.pk).update(
+                approved_go_live_at=None
+            )
+            return None
+        refuse_if_not_ready(page)
         return super().publish(revision, *args, **kwargs)
 
 

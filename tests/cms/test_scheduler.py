@@ -49,6 +49,31 @@ def test_expired_article_is_taken_down_when_the_runner_runs(client, article_inde
     assert client.get(page.url).status_code == 404
 
 
+@time_machine.travel(NOW, tick=False)
+def test_a_scheduled_article_that_breaks_the_rules_does_not_block_others(
+    client, article_index
+):
+    good = HealthArticlePageFactory(parent=article_index, live=False)
+    good.go_live_at = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    good.save_revision().publish()
+    # Scheduled before it lost its reviewer (say, by an import or a data fix).
+    bad = HealthArticlePageFactory(parent=article_index, live=False, reviewers=[])
+    bad.go_live_at = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    bad_revision = bad.save_revision()
+    bad_revision.approved_go_live_at = bad.go_live_at
+    bad_revision.save()
+
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=UTC), tick=False):
+        run_scheduler()
+
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    bad_revision.refresh_from_db()
+    assert good.live
+    assert not bad.live
+    assert bad_revision.approved_go_live_at is None
+
+
 def test_interval_must_be_positive(db):
     with pytest.raises(CommandError, match="at least 1 second"):
         call_command("run_scheduler", "--interval", "0")

@@ -231,6 +231,46 @@ class TestPublishRefusedWithoutReview:
         assert page.get_latest_revision() is not None
         assert "Add at least one medical reviewer" in " ".join(messages_of(response))
 
+    def test_create_view_publish_refused_leaves_nothing_live(
+        self, client, admin_user, article_index, people
+    ):
+        client.force_login(admin_user)
+        data = article_form_data(authors=people["authors"])
+        data["action-publish"] = "action-publish"
+
+        response = client.post(add_url(article_index), data, follow=True)
+
+        page = HealthArticlePage.objects.get(slug="sleep-and-restless-legs")
+        assert not page.live
+        assert page.get_latest_revision() is not None
+        assert "Add at least one medical reviewer" in " ".join(messages_of(response))
+        assert client.get("/articles/sleep-and-restless-legs/").status_code == 404
+        api = client.get(f"/api/v2/pages/{page.pk}/")
+        assert api.status_code == 404
+
+    def test_approval_with_comment_in_a_dialog_is_refused_with_a_message(
+        self, client, editor, reviewer, article_index, people
+    ):
+        client.force_login(editor)
+        data = article_form_data(authors=people["authors"])
+        data["action-submit"] = "Submit for moderation"
+        client.post(add_url(article_index), data)
+        page = HealthArticlePage.objects.get(slug="sleep-and-restless-legs")
+        client.force_login(reviewer)
+
+        response = client.post(
+            approve_url(page),
+            {"comment": "Looks good"},
+            headers={"x-requested-with": "XMLHttpRequest"},
+        )
+
+        assert response.json() == {"step": "success", "redirect": edit_url(page)}
+        page.refresh_from_db()
+        assert not page.live
+        assert "Add at least one medical reviewer" in " ".join(
+            messages_of(client.get(edit_url(page)))
+        )
+
     def test_saving_a_draft_never_needs_a_reviewer(
         self, client, admin_user, article_index
     ):
