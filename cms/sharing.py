@@ -44,4 +44,3 @@ def share_links(url, title):
             "https://wa.me/?" + urlencode({"text": f"{title} {url}"}),
         ),
     ]
-

@@ -38,6 +38,10 @@ from health_articles.blocks import (
     ReferencesBlock,
     section_anchor,
 )
+from health_articles.permissions import (
+    ArticleIndexPermissionTester,
+    ArticlePermissionTester,
+)
 from health_articles.review import ReviewStatus, default_next_review, review_status
 from health_articles.serializers import (
     HeroImageField,
@@ -112,6 +116,9 @@ class HealthArticleIndexPage(RoutablePageMixin, IntroPage):
             context_overrides=self.paginated_context(request, articles, topic=topic),
             template="health_articles/topic_page.html",
         )
+
+    def permissions_for_user(self, user):
+        return ArticleIndexPermissionTester(user, self)
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
@@ -388,6 +395,9 @@ class HealthArticlePage(Page):
     @property
     def review_status_label(self):
         return ReviewStatus.LABELS[self.review_status]
+
+    def permissions_for_user(self, user):
+        return ArticlePermissionTester(user, self)
 
     def publishing_problems(self):
         """What the article lacks to go live, as sentences an editor can act on."""

@@ -10,6 +10,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from health_articles.models import HealthArticlePage
 from health_articles.roles import HEALTH_EDITORS
 from tests.admin_forms import add_url, article_form_data, edit_url
+from tests.conftest import member_of
 from tests.factories import HealthArticlePageFactory
 
 
@@ -133,6 +134,50 @@ class TestPermissionMatrix:
         assert comment.contentpath == "summary"
         page.refresh_from_db()
         assert not page.live
+
+    def test_editor_cannot_edit_the_articles_index(self, client, editor, article_index):
+        client.force_login(editor)
+
+        response = client.get(edit_url(article_index))
+
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/"
+
+    def test_reviewer_cannot_unpublish_or_delete_the_articles_index(
+        self, client, reviewer, article_index, article
+    ):
+        client.force_login(reviewer)
+
+        client.post(reverse("wagtailadmin_pages:unpublish", args=[article_index.pk]))
+        client.post(reverse("wagtailadmin_pages:delete", args=[article_index.pk]))
+
+        article_index.refresh_from_db()
+        article.refresh_from_db()
+        assert article_index.live
+        assert article.live
+
+    def test_reviewer_still_adds_articles_under_the_index(
+        self, client, reviewer, article_index
+    ):
+        client.force_login(reviewer)
+
+        assert client.get(add_url(article_index)).status_code == 200
+
+    def test_editor_deletes_only_own_unpublished_drafts(
+        self, client, editor, django_user_model, article_index
+    ):
+        colleague = member_of(django_user_model, HEALTH_EDITORS, "colleague")
+        theirs = HealthArticlePageFactory(
+            parent=article_index, live=False, owner=colleague
+        )
+        mine = HealthArticlePageFactory(parent=article_index, live=False, owner=editor)
+        client.force_login(editor)
+
+        client.post(reverse("wagtailadmin_pages:delete", args=[theirs.pk]))
+        client.post(reverse("wagtailadmin_pages:delete", args=[mine.pk]))
+
+        assert HealthArticlePage.objects.filter(pk=theirs.pk).exists()
+        assert not HealthArticlePage.objects.filter(pk=mine.pk).exists()
 
     def test_anonymous_user_gets_the_login_page(self, client, db):
         response = client.get("/admin/")
