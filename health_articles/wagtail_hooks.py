@@ -1,18 +1,23 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from health_articles.models import HealthArticlePage
 from health_articles.reports import ReviewsDueView, reviews_due
+from health_articles.usage import drafts_using
 
 
 def can_see_reviews(user):
-    return PagePermissionPolicy().user_has_any_permission(user, ["change", "publish"])
+    return ReviewsDueView.permission_policy.user_has_any_permission(
+        user, ReviewsDueView.any_permission_required
+    )
 
 
 @hooks.register("register_admin_urls")
@@ -86,3 +91,26 @@ class HealthArticleListingViewSet(PageListingViewSet):
 @hooks.register("register_admin_viewset")
 def register_health_article_listing():
     return HealthArticleListingViewSet("health_articles")
+
+
+@hooks.register("before_delete_snippet")
+def keep_people_and_topics_that_drafts_use(request, instances):
+    for obj in instances:
+        drafts = drafts_using(obj)
+        if drafts:
+            messages.error(
+                request,
+                gettext(
+                    "“%(name)s” cannot be deleted: the draft of %(titles)s uses it."
+                )
+                % {
+                    "name": obj,
+                    "titles": ", ".join(
+                        f"“{page.latest_revision.content.get('title', page.title)}”"
+                        for page in drafts
+                    ),
+                },
+            )
+            meta = obj._meta
+            return redirect(f"wagtailsnippets_{meta.app_label}_{meta.model_name}:list")
+    return None

@@ -3,6 +3,7 @@ from django.urls import reverse
 from wagtail.models import Site
 
 from cms.models import OrganisationSettings, Person, Topic
+from health_articles.models import ArticleReviewer
 from tests.factories import HealthArticlePageFactory, PersonFactory, TopicFactory
 
 
@@ -112,3 +113,27 @@ def test_default_disclaimer_shows_unless_the_article_has_its_own(client, article
 
     assert default.get_text(strip=True) == "Not medical advice."
     assert squash(own.get_text()) == "Talk to your GP first."
+
+
+def test_person_in_an_unpublished_draft_cannot_be_deleted(admin_client, article):
+    newcomer = PersonFactory(name="Dr New Reviewer")
+    article.title = "Draft with a new reviewer"
+    article.reviewers.add(ArticleReviewer(person=newcomer))
+    article.save_revision()  # a draft: the live page does not link them yet
+    url = reverse("wagtailsnippets_cms_person:delete", args=[newcomer.pk])
+
+    response = admin_client.post(url, follow=True)
+
+    assert Person.objects.filter(pk=newcomer.pk).exists()
+    assert "the draft of “Draft with a new reviewer” uses it" in " ".join(
+        str(m) for m in response.context["messages"]
+    )
+
+
+def test_unused_person_can_be_deleted(admin_client, db):
+    person = PersonFactory()
+    url = reverse("wagtailsnippets_cms_person:delete", args=[person.pk])
+
+    admin_client.post(url)
+
+    assert not Person.objects.filter(pk=person.pk).exists()

@@ -4,9 +4,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from tests.factories import HealthArticlePageFactory, PersonFactory
+from tests.factories import (
+    HealthArticleIndexPageFactory,
+    HealthArticlePageFactory,
+    PersonFactory,
+)
 
 TODAY = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 REPORT = "/admin/reports/reviews-due/"
@@ -52,14 +57,24 @@ def test_report_lists_exactly_overdue_and_due_soon_articles(admin_client, articl
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_report_sorts_by_title(admin_client, articles):
-    response = admin_client.get(REPORT, {"ordering": "-title"})
+def test_report_sorts_by_any_column(admin_client, articles):
+    by_title = admin_client.get(REPORT, {"ordering": "title"})
+    by_due_desc = admin_client.get(REPORT, {"ordering": "-next_review_due"})
 
-    assert [page.title for page in response.context["object_list"]] == [
-        "Overdue article",
-        "Due soon article",
+    assert [page.title for page in by_title.context["object_list"]] == [
         "Due in 30 days",
+        "Due soon article",
+        "Overdue article",
     ]
+    assert [page.title for page in by_due_desc.context["object_list"]] == [
+        "Due in 30 days",
+        "Due soon article",
+        "Overdue article",
+    ]
+    by_due = admin_client.get(REPORT, {"ordering": "next_review_due"})
+    assert [page.title for page in by_due.context["object_list"]][0] == (
+        "Overdue article"
+    )
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -101,21 +116,60 @@ def test_dashboard_counts_reviews_due(admin_client, articles):
     assert "3 articles due for review" in " ".join(response.content.decode().split())
 
 
-def test_report_is_refused_to_staff_without_article_permissions(client, moderator):
+@time_machine.travel(TODAY, tick=False)
+def test_report_is_refused_to_staff_without_article_permissions(
+    client, moderator, articles
+):
     client.force_login(moderator)
 
     response = client.get(REPORT)
 
-    assert response.status_code in (302, 403)
-    assert "Overdue" not in response.content.decode()
+    assert response.status_code == 302
+    assert "Overdue article" not in client.get(response["Location"]).content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_report_lists_only_articles_the_user_can_edit(
+    client, reviewer, articles, home_page
+):
+    other_index = HealthArticleIndexPageFactory(
+        parent=home_page, title="Other", slug="other"
+    )
+    HealthArticlePageFactory(
+        parent=other_index,
+        title="Elsewhere overdue",
+        last_reviewed=date(2025, 1, 1),
+        next_review_due=date(2026, 1, 1),
+    )
+    client.force_login(reviewer)
+
+    response = client.get(REPORT)
+
+    titles = [page.title for page in response.context["object_list"]]
+    assert "Elsewhere overdue" not in titles
+    assert "Overdue article" in titles
 
 
 @time_machine.travel(TODAY, tick=False)
 def test_article_listing_shows_review_status_and_next_review(admin_client, articles):
     response = admin_client.get(reverse("health_articles:index"))
 
-    text = " ".join(response.content.decode().split())
-    assert response.status_code == 200
-    assert "Next review due" in text
-    assert "Overdue" in text
-    assert "Due soon" in text
+    soup = BeautifulSoup(response.content, "html.parser")
+    headings = [th.get_text(" ", strip=True) for th in soup.select("thead th")]
+    assert "Review" in headings
+    assert "Next review due" in headings
+    rows = {
+        row.select_one("td.title a").get_text(" ", strip=True).split("  ")[0]: " ".join(
+            row.get_text(" ", strip=True).split()
+        )
+        for row in soup.select("tbody tr")
+        if row.select_one("td.title a")
+    }
+    overdue_row = next(
+        text for title, text in rows.items() if "Overdue article" in title
+    )
+    current_row = next(
+        text for title, text in rows.items() if "Current article" in title
+    )
+    assert "Overdue" in overdue_row.replace("Overdue article", "")
+    assert "Current" in current_row.replace("Current article", "")
