@@ -23,11 +23,12 @@ from wagtail.admin.panels import (
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from cms.blocks import INLINE_FEATURES
+from cms.breadcrumbs import breadcrumbs
 from cms.models import IntroPage, OrganisationSettings, Topic
 from cms.pagination import paginate
 from cms.publishing import refuse_if_not_ready
@@ -48,6 +49,7 @@ from health_articles.serializers import (
     ReferenceListField,
     RepresentationListField,
 )
+from health_articles.structured_data import article_graph
 
 WORDS_PER_MINUTE = 200
 
@@ -334,18 +336,42 @@ class HealthArticlePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["disclaimer"] = self.disclaimer_html(request)
+        organisation = OrganisationSettings.for_request(request)
+        crumbs = breadcrumbs(self, request)
+        social_image = self.social_image()
+        context.update(
+            disclaimer=self.disclaimer or organisation.default_disclaimer,
+            breadcrumbs=crumbs,
+            social_image=social_image,
+            topic_links=self.topic_links(
+                index_url=crumbs[-2].url if len(crumbs) > 1 else ""
+            ),
+            structured_data=article_graph(
+                self,
+                crumbs,
+                organisation.organisation_name,
+                Site.find_for_request(request).root_url,
+                image_url=social_image.full_url if social_image else None,
+            ),
+        )
         return context
 
-    def disclaimer_html(self, request=None):
-        """The article's own disclaimer, else the organisation's default (rich text)."""
-        if self.disclaimer:
-            return self.disclaimer
-        if request is not None:
-            settings = OrganisationSettings.for_request(request)
-        else:
-            settings = OrganisationSettings.for_site(self.get_site())
-        return settings.default_disclaimer
+    def social_image(self):
+        """The hero image as a link-preview rendition, or None."""
+        if not self.hero_image:
+            return None
+        try:
+            return self.hero_image.get_rendition("fill-1200x630|format-jpeg")
+        except (OSError, ValueError):
+            return None
+
+    def topic_links(self, index_url):
+        """Each topic with the address of its page under the article's index."""
+        resolver = HealthArticleIndexPage.get_resolver()
+        return [
+            (topic, index_url + resolver.reverse("topic", topic.slug))
+            for topic in self.topic_list
+        ]
 
     # Cached: the template, the API and the structured data all read them.
     @cached_property
