@@ -113,9 +113,14 @@ class HealthArticleIndexPage(RoutablePageMixin, IntroPage):
     def topic(self, request, slug):
         topic = get_object_or_404(Topic, slug=slug)
         articles = self.articles().filter(topics__topic=topic)
+        topic_url = self.get_full_url(request) + self.reverse_subpage(
+            "topic", args=[slug]
+        )
         return self.render(
             request,
-            context_overrides=self.paginated_context(request, articles, topic=topic),
+            context_overrides=self.paginated_context(
+                request, articles, topic=topic, topic_url=topic_url
+            ),
             template="health_articles/topic_page.html",
         )
 

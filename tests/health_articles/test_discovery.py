@@ -94,6 +94,9 @@ class TestTopicPage:
         soup = BeautifulSoup(response.content, "html.parser")
         assert soup.h1.get_text() == "Restless legs"
         assert titles(response) == ["Iron for restless legs"]
+        canonical = soup.find("link", rel="canonical")["href"]
+        assert canonical == "http://localhost/articles/topics/restless-legs/"
+        assert soup.find("meta", property="og:url")["content"] == canonical
 
     def test_unknown_topic_is_404(self, client, pages):
         assert client.get("/articles/topics/nope/").status_code == 404
