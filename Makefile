@@ -4,6 +4,9 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+# axe-core (pinned in package-lock.json) for the accessibility tests; without npm
+# those tests skip and say why.
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint check install install-test clean
 
@@ -21,7 +24,11 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 install: $(VENV)/.installed-run
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(if $(shell command -v npm),$(AXE))
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Development server with the demo content. DJANGO_DEBUG defaults to true here only.
 run: export DJANGO_DEBUG ?= true
@@ -52,4 +59,4 @@ check: install
 	$(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts

@@ -18,7 +18,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+PROJECT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = PROJECT / "test-artifacts" / "browser"
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def skip_or_fail(reason):
+    if os.environ.get("REQUIRE_BROWSER_TESTS"):
+        pytest.fail(f"Browser tests are required here: {reason}")
+    pytest.skip(reason)
 
 
 def unavailable_reason():
@@ -35,9 +43,7 @@ def unavailable_reason():
 def browser():
     reason = unavailable_reason()
     if reason:
-        if os.environ.get("REQUIRE_BROWSER_TESTS"):
-            pytest.fail(f"Browser tests are required here: {reason}")
-        pytest.skip(reason)
+        skip_or_fail(reason)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread while the
@@ -74,3 +80,10 @@ class Screenshots:
 @pytest.fixture
 def screenshots(request):
     return Screenshots(request.node.name)
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    if not AXE.exists():
+        skip_or_fail(f"axe-core is not installed at {AXE} (npm ci)")
+    return AXE

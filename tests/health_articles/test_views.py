@@ -240,3 +240,14 @@ def test_section_shows_callouts_images_and_quotes(client, article_index):
     assert section.select_one("figure.figure img")["alt"] == "Tablets"
     assert section.select_one("figure.figure figcaption").get_text() == "Two forms"
     assert section.select_one("blockquote").get_text(strip=True) == "Start low."
+
+
+def test_public_pages_run_no_inline_javascript(client, article):
+    for url in ["/", "/articles/", article.url, "/search/?q=x", "/nope/"]:
+        soup = soup_of(client.get(url))
+        for script in soup.find_all("script"):
+            assert script.get("src") or script.get("type") == "application/ld+json", (
+                url,
+                script,
+            )
+        assert not soup.select("[onclick], [onload], [onerror]")
