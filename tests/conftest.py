@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.management import call_command
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from health_articles.roles import HEALTH_EDITORS, MEDICAL_REVIEWERS
 from home.models import HomePage
@@ -28,10 +28,12 @@ def _media_root(settings, tmp_path):
 def build_site_tree():
     """The site's home page, rebuilding what a flushed database lost.
 
-    The migrations create the root page, the default locale, the home page and the
-    default site; transactional and live_server tests empty every table, so this
-    puts them back.
+    The migrations create the root page and collection, the default locale, the
+    home page and the default site; transactional and live_server tests empty every
+    table, so this puts them back.
     """
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     home = HomePage.objects.first()
     if home is not None:
         return home

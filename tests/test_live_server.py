@@ -3,7 +3,7 @@
 import urllib.request
 
 from django.core.management import call_command
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Page, Site
 
 from tests.conftest import build_site_tree
 
@@ -27,4 +27,5 @@ def test_site_tree_is_rebuilt_after_a_flush(transactional_db, client):
     call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert Site.objects.get(is_default_site=True).root_page.specific == home
+    assert Collection.get_first_root_node() is not None
     assert client.get("/articles/magnesium-for-akathisia/").status_code == 200
