@@ -4,7 +4,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.models import Person, Topic
-from cms.publishing import refuse_in_editor_if_not_ready
+from cms.publishing import refuse_if_not_ready, refuse_in_editor_if_not_ready
 from cms.rich_text import PublicPageLinkHandler
 
 
@@ -18,6 +18,13 @@ def register_public_page_links(features):
 @hooks.register("before_publish_page")
 def refuse_pages_not_ready_to_publish(request, page):
     refuse_in_editor_if_not_ready(page)
+
+
+# A live copy is a publication too.
+@hooks.register("before_copy_page")
+def refuse_live_copies_of_pages_not_ready(request, page):
+    if request.method == "POST" and request.POST.get("publish_copies"):
+        refuse_if_not_ready(page)
 
 
 class PersonViewSet(SnippetViewSet):

@@ -316,6 +316,27 @@ class TestPublishRefusedWithoutReview:
             messages_of(client.get(edit_url(page)))
         )
 
+    def test_live_copy_of_an_article_without_review_is_refused(
+        self, client, admin_user, article_index
+    ):
+        # An article that went live before the rules (say, an imported one).
+        page = HealthArticlePageFactory(parent=article_index, reviewers=[])
+        client.force_login(admin_user)
+
+        response = client.post(
+            reverse("wagtailadmin_pages:copy", args=[page.pk]),
+            {
+                "new_title": "Copy",
+                "new_slug": "copy",
+                "new_parent_page": str(article_index.pk),
+                "publish_copies": "on",
+            },
+            follow=True,
+        )
+
+        assert not HealthArticlePage.objects.filter(slug="copy").exists()
+        assert "Add at least one medical reviewer" in " ".join(messages_of(response))
+
     def test_saving_a_draft_never_needs_a_reviewer(
         self, client, admin_user, article_index
     ):
