@@ -3,19 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from cms.slugs import unique_slug
+from cms.models.base import NamedSnippet
 
 
-class Person(index.Indexed, models.Model):
+class Person(NamedSnippet):
     """Someone who writes or medically reviews content, with their credentials."""
 
-    name = models.CharField(max_length=255)
-    slug = models.SlugField(
-        max_length=255,
-        unique=True,
-        blank=True,
-        help_text=_("Used in web addresses and the API. Leave blank to make one."),
-    )
     credentials = models.CharField(
         max_length=255,
         blank=True,
@@ -62,18 +55,12 @@ class Person(index.Indexed, models.Model):
         index.SearchField("role"),
     ]
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedSnippet.Meta):
         verbose_name = _("person")
         verbose_name_plural = _("people")
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Person, self.name, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
 
     def api_representation(self):
         return {

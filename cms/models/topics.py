@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from cms.slugs import unique_slug
+from cms.models.base import NamedSnippet
 
 
-class Topic(index.Indexed, models.Model):
+class Topic(NamedSnippet):
     """A condition, treatment or supplement that articles are about."""
 
     class Kind(models.TextChoices):
@@ -15,13 +15,6 @@ class Topic(index.Indexed, models.Model):
         SUPPLEMENT = "supplement", _("Supplement")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    name = models.CharField(max_length=255)
-    slug = models.SlugField(
-        max_length=255,
-        unique=True,
-        blank=True,
-        help_text=_("Used in web addresses and the API. Leave blank to make one."),
-    )
     description = models.TextField(
         blank=True,
         max_length=1000,
@@ -41,17 +34,8 @@ class Topic(index.Indexed, models.Model):
         index.FilterField("kind"),
     ]
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedSnippet.Meta):
         verbose_name = _("topic")
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Topic, self.name, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
 
     def api_representation(self):
         return {"name": self.name, "slug": self.slug, "kind": self.kind}

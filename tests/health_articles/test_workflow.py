@@ -27,6 +27,14 @@ def approve_url(page):
     )
 
 
+def submit_for_review(client, editor, article_index, authors, reviewers=()):
+    client.force_login(editor)
+    data = article_form_data(authors=authors, reviewers=reviewers)
+    data["action-submit"] = "Submit for moderation"
+    client.post(add_url(article_index), data)
+    return HealthArticlePage.objects.get(slug="sleep-and-restless-legs")
+
+
 def messages_of(response):
     return [str(message) for message in response.context["messages"]]
 
@@ -261,11 +269,7 @@ class TestPublishRefusedWithoutReview:
     def test_workflow_approval_is_refused(
         self, client, editor, reviewer, article_index, people
     ):
-        client.force_login(editor)
-        data = article_form_data(authors=people["authors"])
-        data["action-submit"] = "Submit for moderation"
-        client.post(add_url(article_index), data)
-        page = HealthArticlePage.objects.get(slug="sleep-and-restless-legs")
+        page = submit_for_review(client, editor, article_index, people["authors"])
 
         client.force_login(reviewer)
         response = client.post(approve_url(page), {"comment": ""}, follow=True)
@@ -296,11 +300,7 @@ class TestPublishRefusedWithoutReview:
     def test_approval_with_comment_in_a_dialog_is_refused_with_a_message(
         self, client, editor, reviewer, article_index, people
     ):
-        client.force_login(editor)
-        data = article_form_data(authors=people["authors"])
-        data["action-submit"] = "Submit for moderation"
-        client.post(add_url(article_index), data)
-        page = HealthArticlePage.objects.get(slug="sleep-and-restless-legs")
+        page = submit_for_review(client, editor, article_index, people["authors"])
         client.force_login(reviewer)
 
         response = client.post(
