@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds of the latest live, public articles."""
 
+import re
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
@@ -12,26 +13,32 @@ from health_articles.models import HealthArticlePage
 
 FEED_LENGTH = 20
 
+# Characters XML 1.0 does not allow; pasted text sometimes carries them.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text):
+    return XML_ILLEGAL.sub("", str(text))
+
 
 class LatestArticlesFeed(Feed):
     title = _("Latest health articles")
     description = _("The newest evidence-based health articles.")
 
     def get_object(self, request, *args, **kwargs):
-        self.site = Site.find_for_request(request)
-        return None
+        return Site.find_for_request(request)
 
-    def link(self):
-        return self.site.root_url + "/" if self.site else "/"
+    def link(self, site):
+        return site.root_url + "/" if site else "/"
 
     def items(self):
         return HealthArticlePage.objects.for_listing()[:FEED_LENGTH]
 
     def item_title(self, article):
-        return article.title
+        return xml_text(article.title)
 
     def item_description(self, article):
-        return article.summary
+        return xml_text(article.summary)
 
     def item_link(self, article):
         return article.full_url
@@ -48,7 +55,7 @@ class LatestArticlesFeed(Feed):
         return article.last_published_at
 
     def item_categories(self, article):
-        return [link.topic.name for link in article.topics.all()]
+        return [xml_text(link.topic.name) for link in article.topics.all()]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

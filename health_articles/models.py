@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -56,6 +57,11 @@ WORDS_PER_MINUTE = 200
 logger = logging.getLogger(__name__)
 
 
+def unique(objects):
+    """``objects`` without repeats, in their first order (a topic chosen twice)."""
+    return list(dict.fromkeys(objects))
+
+
 class HealthArticleQuerySet(PageQuerySet):
     def for_listing(self):
         """Live, public articles, newest first, with what article cards show."""
@@ -63,11 +69,7 @@ class HealthArticleQuerySet(PageQuerySet):
             self.live()
             .public()
             .defer_streamfields()
-            .prefetch_related(
-                Prefetch(
-                    "topics", queryset=ArticleTopic.objects.select_related("topic")
-                )
-            )
+            .prefetch_related(Prefetch("topics", queryset=ArticleTopic.with_topic()))
             .order_by("-first_published", "-pk")
         )
 
@@ -82,18 +84,7 @@ class HealthArticleIndexPage(RoutablePageMixin, IntroPage):
         verbose_name = _("health article index")
 
     def articles(self):
-        return (
-            HealthArticlePage.objects.child_of(self)
-            .live()
-            .public()
-            .defer_streamfields()
-            .prefetch_related(
-                Prefetch(
-                    "topics", queryset=ArticleTopic.objects.select_related("topic")
-                )
-            )
-            .order_by("-first_published", "-pk")
-        )
+        return HealthArticlePage.objects.child_of(self).for_listing()
 
     def paginated_context(self, request, articles, **extra):
         context = self.get_context(request)
@@ -112,20 +103,38 @@ class HealthArticleIndexPage(RoutablePageMixin, IntroPage):
     @path("topics/<slug:slug>/")
     def topic(self, request, slug):
         topic = get_object_or_404(Topic, slug=slug)
-        articles = self.articles().filter(topics__topic=topic)
+        articles = self.articles().filter(topics__topic=topic).distinct()
         topic_url = self.get_full_url(request) + self.reverse_subpage(
             "topic", args=[slug]
         )
+        context = self.paginated_context(
+            request, articles, topic=topic, topic_url=topic_url
+        )
+        page = context["articles"]
+        if page is not None and page.paginator.count == 0:
+            # A topic that no live, public article here uses has no public page.
+            raise Http404(_("No articles about this topic."))
         return self.render(
             request,
-            context_overrides=self.paginated_context(
-                request, articles, topic=topic, topic_url=topic_url
-            ),
+            context_overrides=context,
             template="health_articles/topic_page.html",
         )
 
     def permissions_for_user(self, user):
         return ArticleIndexPermissionTester(user, self)
+
+    def get_sitemap_urls(self, request=None):
+        """The index, then a page for each topic its live, public articles use."""
+        topics = Topic.objects.filter(
+            pk__in=ArticleTopic.objects.filter(
+                page__in=self.articles().values("pk")
+            ).values("topic")
+        ).order_by("slug")
+        base = self.get_full_url(request)
+        return super().get_sitemap_urls(request) + [
+            {"location": base + self.reverse_subpage("topic", args=[topic.slug])}
+            for topic in topics
+        ]
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
@@ -381,15 +390,15 @@ class HealthArticlePage(Page):
     # Cached: the template, the API and the structured data all read them.
     @cached_property
     def author_people(self):
-        return [link.person for link in self.authors.select_related("person")]
+        return unique([link.person for link in self.authors.select_related("person")])
 
     @cached_property
     def reviewer_people(self):
-        return [link.person for link in self.reviewers.select_related("person")]
+        return unique([link.person for link in self.reviewers.select_related("person")])
 
     @cached_property
     def topic_list(self):
-        return [link.topic for link in self.topics.select_related("topic")]
+        return unique([link.topic for link in self.topics.select_related("topic")])
 
     @cached_property
     def reading_time(self):

@@ -2,7 +2,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from cms.pagination import paginate
-from cms.search import SearchQueryError, check_search_query
+from cms.search import SEARCH_MAX_LENGTH, SearchQueryError, check_search_query
 from health_articles.models import HealthArticlePage
 
 RESULTS_PER_PAGE = 10
@@ -11,7 +11,7 @@ RESULTS_PER_PAGE = 10
 def search(request):
     """Full-text search of live, public articles: ``/search/?q=``."""
     query = request.GET.get("q", "")
-    context = {"query": query[:200], "results": None, "error": None}
+    context = {"query": query[:SEARCH_MAX_LENGTH], "results": None, "error": None}
     status = 200
     if query.strip():
         try:

@@ -101,6 +101,29 @@ class TestTopicPage:
     def test_unknown_topic_is_404(self, client, pages):
         assert client.get("/articles/topics/nope/").status_code == 404
 
+    def test_topic_only_drafts_use_has_no_public_page(self, client, article_index):
+        secret = TopicFactory(name="Drug X", slug="drug-x")
+        HealthArticlePageFactory(parent=article_index, live=False, topics=[secret])
+
+        response = client.get("/articles/topics/drug-x/")
+
+        assert response.status_code == 404
+        assert "Drug X" not in response.content.decode()
+
+    def test_article_with_a_topic_chosen_twice_is_listed_once(
+        self, client, article_index
+    ):
+        topic = TopicFactory(name="Sleep", slug="sleep")
+        article = HealthArticlePageFactory(
+            parent=article_index, title="Twice", topics=[topic, topic]
+        )
+
+        listing = client.get("/articles/topics/sleep/")
+        page = BeautifulSoup(client.get(article.url).content, "html.parser")
+
+        assert titles(listing) == ["Twice"]
+        assert [a.get_text() for a in page.select(".article__topics a")] == ["Sleep"]
+
 
 class TestFeeds:
     def test_rss_lists_live_public_articles(self, client, pages):
@@ -120,6 +143,23 @@ class TestFeeds:
         assert [e.findtext(f"{ATOM}title") for e in entries] == [
             "Iron for restless legs"
         ]
+
+    def test_control_characters_typed_by_an_editor_do_not_break_feeds(
+        self, client, article_index
+    ):
+        HealthArticlePageFactory(
+            parent=article_index,
+            title="Pasted\x0b title",
+            summary="From a word processor\x0c with \x01 odd characters.",
+        )
+
+        rss = client.get("/feeds/articles.rss")
+        atom = client.get("/feeds/articles.atom")
+
+        assert rss.status_code == atom.status_code == 200
+        item = ET.fromstring(rss.content).find("channel").find("item")
+        assert item.findtext("title") == "Pasted title"
+        assert ET.fromstring(atom.content) is not None
 
     def test_pages_advertise_their_feeds(self, client, pages):
         soup = BeautifulSoup(client.get(pages["live"].url).content, "html.parser")

@@ -176,3 +176,44 @@ def test_breadcrumbs_reading_time_topics_and_related(client, article_index):
     assert topic_link["href"].endswith("/articles/topics/sleep/")
     related = [a.get_text() for a in soup.select(".related .card__title a")]
     assert related == ["Sibling"]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_article_title_cannot_break_out_anywhere(client, article_index, payload):
+    article = HealthArticlePageFactory(
+        parent=article_index, title=payload, summary=payload, slug="xss"
+    )
+
+    response = client.get(article.url)
+
+    soup = soup_of(response)
+    assert soup.title.get_text() == payload
+    assert soup.h1.get_text() == payload
+    assert soup.find("meta", property="og:title")["content"] == payload
+    assert soup.find("meta", attrs={"name": "description"})["content"] == payload
+    assert len(soup.find_all("script")) == 2
+    assert "<img src=x" not in response.content.decode()
+    assert graph_of(response)["MedicalWebPage"]["headline"] == payload
+    x_link = soup.select_one("a.share__link--x")["href"]
+    assert parse_qs(urlsplit(x_link).query)["text"] == [payload]
+
+
+def test_seo_title_is_the_document_title(client, article):
+    article.seo_title = "Magnesium and akathisia | Example Health"
+    article.save()
+
+    soup = soup_of(client.get(article.url))
+
+    assert soup.title.get_text() == "Magnesium and akathisia | Example Health"
+    assert soup.h1.get_text() == article.title
+
+
+def test_breadcrumbs_leave_out_an_unpublished_index(client, article):
+    index = article.get_parent()
+    index.live = False
+    index.save()
+
+    soup = soup_of(client.get(article.url))
+
+    crumbs = [li.get_text(strip=True) for li in soup.select(".breadcrumbs li")]
+    assert crumbs == ["Home", article.title]

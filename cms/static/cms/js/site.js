@@ -5,7 +5,13 @@
   // Open the FAQ item a #faq-… link points at (and keep it open when the hash changes).
   function openTargetedDetails() {
     if (!location.hash) return;
-    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var id;
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch (error) {
+      return; // a malformed fragment points nowhere
+    }
+    var target = document.getElementById(id);
     if (target && target.tagName === "DETAILS") {
       target.open = true;
       target.querySelector("summary").focus();
@@ -26,8 +32,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    openTargetedDetails();
     enableCopyButtons();
+    openTargetedDetails();
   });
   window.addEventListener("hashchange", openTargetedDetails);
 })();
