@@ -18,13 +18,13 @@ from rest_framework.permissions import AllowAny
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.rich_text import APIRichText
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, parse_fields_parameter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page, ReferenceIndex
 
-from cms.api_filters import MAX_INTEGER, validated
+from cms.api_filters import MAX_INTEGER, validated, with_declared_filters
 
 
 def anonymous_copy(request):
@@ -104,7 +104,56 @@ def used_on_public_pages(queryset, request):
 
 
 class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
-    filter_backends = validated(PagesAPIViewSet.filter_backends)
+    """Pages, with what each page type declares for its listing.
+
+    ``api_filters`` (see ``DeclaredFilter``) adds query parameters;
+    ``api_listing_omits`` names fields that ``fields=*`` leaves out of listings
+    because they are large (a client asks for them by name: ``fields=*,body``).
+    """
+
+    filter_backends = with_declared_filters(validated(PagesAPIViewSet.filter_backends))
+
+    def check_query_parameters(self, queryset):
+        declared = set(getattr(queryset.model, "api_filters", {}))
+        self.known_query_parameters = self.known_query_parameters | declared
+        super().check_query_parameters(queryset)
+
+    def get_serializer_class(self):
+        if self.action != "listing_view" or "fields" not in self.request.GET:
+            return super().get_serializer_class()
+        model = self.get_queryset().model
+        try:
+            fields_config = self.parse_listing_fields(
+                self.request.GET["fields"], getattr(model, "api_listing_omits", ())
+            )
+        except ValueError as error:
+            raise BadRequestError(f"fields error: {error}") from error
+        return self._get_serializer_class(
+            self.request.wagtailapi_router, model, fields_config
+        )
+
+    @staticmethod
+    def parse_listing_fields(raw, omitted):
+        """Wagtail's ``fields=`` syntax, plus ``*,<omitted field>,…`` for listings."""
+        head, _comma, tail = raw.partition(",")
+        extra = tail.split(",") if tail else []
+        if head == "*" and extra and all(name in omitted for name in extra):
+            return parse_fields_parameter("*") + [(name, False, None) for name in extra]
+        return parse_fields_parameter(raw)
+
+    @classmethod
+    def _get_serializer_class(
+        cls, router, model, fields_config, show_details=False, nested=False
+    ):
+        omitted = getattr(model, "api_listing_omits", ())
+        if not show_details and fields_config and fields_config[0][0] == "*":
+            named = {name for name, _negated, _sub in fields_config[1:]}
+            fields_config = list(fields_config) + [
+                (name, True, None) for name in omitted if name not in named
+            ]
+        return super()._get_serializer_class(
+            router, model, fields_config, show_details=show_details, nested=nested
+        )
 
 
 class PublicImagesAPIViewSet(PublicAPIMixin, ImagesAPIViewSet):

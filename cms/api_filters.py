@@ -1,6 +1,7 @@
 """Wagtail's API filters, with every bad value answered by a 400 that names it."""
 
 from django.core.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import FieldsFilter, SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 
@@ -64,3 +65,27 @@ def validated(filter_backends):
         SearchFilter: ValidatedSearchFilter,
     }
     return [replacements.get(backend, backend) for backend in filter_backends]
+
+
+def with_declared_filters(filter_backends):
+    """``filter_backends`` plus DeclaredFilter, before the search (which must be
+    last: search results cannot be filtered further)."""
+    return filter_backends[:-1] + [DeclaredFilter, filter_backends[-1]]
+
+
+class DeclaredFilter(BaseFilterBackend):
+    """Query parameters a page type declares for itself as ``api_filters``.
+
+    ``api_filters`` maps a parameter name to ``function(queryset, value)``, which
+    returns the filtered queryset or raises ``ValueError`` with a message for a bad
+    value. They apply when ``?type=`` names that one page type.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        for name, apply in getattr(queryset.model, "api_filters", {}).items():
+            if name in request.GET:
+                try:
+                    queryset = apply(queryset, request.GET[name])
+                except ValueError as error:
+                    raise BadRequestError(f"{name}: {error}") from error
+        return queryset

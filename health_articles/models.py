@@ -34,6 +34,7 @@ from cms.models import IntroPage, OrganisationSettings, Topic
 from cms.pagination import paginate
 from cms.publishing import refuse_if_not_ready
 from cms.sharing import share_links
+from health_articles.api_filters import ARTICLE_API_FILTERS
 from health_articles.blocks import (
     FAQ_ANCHOR,
     ArticleBodyBlock,
@@ -282,12 +283,17 @@ class HealthArticlePage(Page):
         ),
         APIField("topics", serializer=RepresentationListField(source="topic_list")),
         APIField("first_published"),
+        APIField("reading_time"),
+        APIField("review_status"),
         APIField("last_reviewed"),
         APIField("next_review_due"),
         APIField("hero_image", serializer=HeroImageField()),
         APIField("body"),
         APIField("references", serializer=ReferenceListField()),
     ]
+
+    api_filters = ARTICLE_API_FILTERS
+    api_listing_omits = ["body"]
 
     parent_page_types = ["health_articles.HealthArticleIndexPage"]
     subpage_types = []
