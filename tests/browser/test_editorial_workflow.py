@@ -3,6 +3,11 @@
 import pytest
 from django.core import mail
 
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+except ImportError:  # the browser fixture skips these tests and says why
+    PlaywrightTimeoutError = TimeoutError
+
 from health_articles.models import HealthArticlePage
 from tests.factories import PersonFactory
 
@@ -18,10 +23,21 @@ def log_in(page, base_url, username, password):
 
 
 def insert_block(page, count_field, block_label):
-    """Open the block menu of the stream whose count input is ``count_field``."""
+    """Open the block menu of the stream whose count input is ``count_field``.
+
+    The menu sometimes misses the first click while the editor is still settling,
+    so open it again (at most three times) until the option shows.
+    """
     stream = page.locator(f"input[name='{count_field}']").locator("xpath=..")
-    stream.locator("button[title='Insert a block']").last.click()
-    page.get_by_role("option", name=block_label).click()
+    option = page.get_by_role("option", name=block_label, exact=True)
+    for _attempt in range(3):
+        stream.locator("button[title='Insert a block']").last.click()
+        try:
+            option.first.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    option.first.click()
 
 
 def type_rich_text(page, field_name, text):
