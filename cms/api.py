@@ -107,11 +107,17 @@ class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
     """Pages, with what each page type declares for its listing.
 
     ``api_filters`` (see ``DeclaredFilter``) adds query parameters;
+    ``related_prefetch`` lists relations to load for all items at once;
     ``api_listing_omits`` names fields that ``fields=*`` leaves out of listings
     because they are large (a client asks for them by name: ``fields=*,body``).
     """
 
     filter_backends = with_declared_filters(validated(PagesAPIViewSet.filter_backends))
+
+    def get_queryset(self):
+        queryset = super().get_queryset().select_related("locale")
+        prefetch = getattr(queryset.model, "related_prefetch", ())
+        return queryset.prefetch_related(*prefetch) if prefetch else queryset
 
     def check_query_parameters(self, queryset):
         declared = set(getattr(queryset.model, "api_filters", {}))

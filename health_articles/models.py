@@ -294,6 +294,7 @@ class HealthArticlePage(Page):
 
     api_filters = ARTICLE_API_FILTERS
     api_listing_omits = ["body"]
+    related_prefetch = ["authors__person", "reviewers__person", "topics__topic"]
 
     parent_page_types = ["health_articles.HealthArticleIndexPage"]
     subpage_types = []
@@ -394,17 +395,27 @@ class HealthArticlePage(Page):
         ]
 
     # Cached: the template, the API and the structured data all read them.
+    def linked(self, relation, field):
+        """The objects linked through ``relation``, in order, each once; from the
+        prefetched links when a listing loaded them (``related_prefetch``)."""
+        manager = getattr(self, relation)
+        if relation in getattr(self, "_prefetched_objects_cache", {}):
+            links = manager.all()
+        else:
+            links = manager.select_related(field)
+        return unique([getattr(link, field) for link in links])
+
     @cached_property
     def author_people(self):
-        return unique([link.person for link in self.authors.select_related("person")])
+        return self.linked("authors", "person")
 
     @cached_property
     def reviewer_people(self):
-        return unique([link.person for link in self.reviewers.select_related("person")])
+        return self.linked("reviewers", "person")
 
     @cached_property
     def topic_list(self):
-        return unique([link.topic for link in self.topics.select_related("topic")])
+        return self.linked("topics", "topic")
 
     @cached_property
     def reading_time(self):
