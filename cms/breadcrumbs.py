@@ -7,13 +7,15 @@ class Crumb:
     url: str
 
 
-def breadcrumbs(page, request=None):
+def breadcrumbs(page, ancestors, request=None):
     """From the site's home page down to ``page``, with absolute URLs.
 
-    An ancestor that is not live (Wagtail still serves live pages under it) is left
-    out rather than named and linked.
+    ``ancestors`` are the page's ancestors below the tree's root, top first. One that
+    is not live (Wagtail still serves live pages under it) is left out rather than
+    named and linked.
     """
-    ancestors = page.get_ancestors().filter(depth__gt=1).live()
     return [
-        Crumb(ancestor.title, ancestor.get_full_url(request)) for ancestor in ancestors
+        Crumb(ancestor.title, ancestor.get_full_url(request))
+        for ancestor in ancestors
+        if ancestor.live
     ] + [Crumb(page.title, page.get_full_url(request))]

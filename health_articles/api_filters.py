@@ -1,11 +1,11 @@
 """The article's own API query parameters (declared as ``api_filters``)."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils.translation import gettext as _
 
-from health_articles.review import DUE_SOON_DAYS, ReviewStatus
+from health_articles.review import review_status_q
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
@@ -43,16 +43,11 @@ def by_reviewer(queryset, value):
     return matching(queryset, reviewers__person__slug=found[0])
 
 
-def by_review_status(queryset, value, today=None):
-    today = today or date.today()
-    soon = today + timedelta(days=DUE_SOON_DAYS)
-    if value == ReviewStatus.OVERDUE:
-        return queryset.filter(next_review_due__lt=today)
-    if value == ReviewStatus.DUE_SOON:
-        return queryset.filter(next_review_due__gte=today, next_review_due__lte=soon)
-    if value == ReviewStatus.CURRENT:
-        return queryset.filter(next_review_due__gt=soon)
-    raise ValueError(_("give one of current, due_soon, overdue"))
+def by_review_status(queryset, value):
+    try:
+        return queryset.filter(review_status_q(value))
+    except KeyError:
+        raise ValueError(_("give one of current, due_soon, overdue")) from None
 
 
 def published_on_or_after(queryset, value):

@@ -32,7 +32,7 @@ from cms.blocks import INLINE_FEATURES
 from cms.breadcrumbs import breadcrumbs
 from cms.models import IntroPage, OrganisationSettings, Topic
 from cms.pagination import paginate
-from cms.publishing import refuse_if_not_ready
+from cms.publishing import PublishRefused
 from cms.sharing import share_links
 from health_articles.api_filters import ARTICLE_API_FILTERS
 from health_articles.blocks import (
@@ -358,15 +358,14 @@ class HealthArticlePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         organisation = OrganisationSettings.for_request(request)
-        crumbs = breadcrumbs(self, request)
+        ancestors = list(self.get_ancestors().filter(depth__gt=1))
+        crumbs = breadcrumbs(self, ancestors, request)
         social_image = self.social_image()
         context.update(
             disclaimer=self.disclaimer or organisation.default_disclaimer,
             breadcrumbs=crumbs,
             social_image=social_image,
-            topic_links=self.topic_links(
-                index_url=crumbs[-2].url if len(crumbs) > 1 else ""
-            ),
+            topic_links=self.topic_links(index=ancestors[-1], request=request),
             structured_data=article_graph(
                 self,
                 crumbs,
@@ -386,8 +385,12 @@ class HealthArticlePage(Page):
         except (OSError, ValueError):
             return None
 
-    def topic_links(self, index_url):
-        """Each topic with the address of its page under the article's index."""
+    def topic_links(self, index, request=None):
+        """Each topic with the address of its page under the article's index (the
+        parent), or no address while that index is not live."""
+        if not index.live:
+            return [(topic, "") for topic in self.topic_list]
+        index_url = index.get_full_url(request)
         resolver = HealthArticleIndexPage.get_resolver()
         return [
             (topic, index_url + resolver.reverse("topic", topic.slug))
@@ -469,20 +472,22 @@ class HealthArticlePage(Page):
 
     def publish(self, revision, *args, **kwargs):
         page = revision.as_object()
-        if revision.approved_go_live_at is not None and page.publishing_problems():
+        problems = page.publishing_problems()
+        if problems and revision.approved_go_live_at is not None:
             # A scheduled publication that no longer meets the rules is taken off
             # the schedule (not raised, so the scheduler goes on with other pages).
             logger.warning(
                 "Not publishing scheduled revision %s of “%s”: %s",
                 revision.pk,
                 page.title,
-                " ".join(str(problem) for problem in page.publishing_problems()),
+                " ".join(str(problem) for problem in problems),
             )
             type(revision).objects.filter(pk=revision.pk).update(
                 approved_go_live_at=None
             )
             return None
-        refuse_if_not_ready(page)
+        if problems:
+            raise PublishRefused(page, problems)
         return super().publish(revision, *args, **kwargs)
 
 

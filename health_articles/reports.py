@@ -1,6 +1,6 @@
 """The "Reviews due" report: live articles whose medical review is overdue or near."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
@@ -8,18 +8,21 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from health_articles.models import HealthArticlePage
-from health_articles.review import DUE_SOON_DAYS
+from health_articles.review import ReviewStatus, review_status_q
 
 
 def reviews_due(user, today=None):
     """Live articles the user can edit that are due for review within 30 days."""
-    horizon = (today or date.today()) + timedelta(days=DUE_SOON_DAYS)
     editable = PagePermissionPolicy().instances_user_has_any_permission_for(
         user, ["change", "publish"]
     )
     return (
         HealthArticlePage.objects.live()
-        .filter(pk__in=editable.values("pk"), next_review_due__lte=horizon)
+        .filter(pk__in=editable.values("pk"))
+        .filter(
+            review_status_q(ReviewStatus.OVERDUE, today)
+            | review_status_q(ReviewStatus.DUE_SOON, today)
+        )
         .defer_streamfields()
         .prefetch_related("reviewers__person")
     )

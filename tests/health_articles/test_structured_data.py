@@ -208,12 +208,16 @@ def test_seo_title_is_the_document_title(client, article):
     assert soup.h1.get_text() == article.title
 
 
-def test_breadcrumbs_leave_out_an_unpublished_index(client, article):
-    index = article.get_parent()
-    index.live = False
-    index.save()
+def test_breadcrumbs_and_topics_leave_out_an_unpublished_index(client, article_index):
+    article = HealthArticlePageFactory(
+        parent=article_index, topics=[TopicFactory(name="Sleep")]
+    )
+    article_index.live = False
+    article_index.save()
 
     soup = soup_of(client.get(article.url))
 
     crumbs = [li.get_text(strip=True) for li in soup.select(".breadcrumbs li")]
     assert crumbs == ["Home", article.title]
+    assert soup.select_one(".article__topics li").get_text() == "Sleep"
+    assert not soup.select(".article__topics a")
