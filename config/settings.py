@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "health_articles",
     "cms",
     "wagtail.api.v2",
+    "wagtail_headless_preview",
+    "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -90,6 +94,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, so that its redirects carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -182,6 +188,37 @@ WAGTAILAPI_BASE_URL = os.environ.get(
 # Rich text leaves the API as HTML with real URLs, never in the internal format.
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAILAPI_LIMIT_MAX = 50
+
+# Browser front ends on other origins may read the public API (nothing by default).
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag"]
+
+# How long browsers (max-age) and shared caches (s-maxage) may keep API answers,
+# in seconds; each carries an ETag, so a client can revalidate cheaply.
+API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+API_CACHE_S_MAXAGE = int(os.environ.get("API_CACHE_S_MAXAGE", "300"))
+
+# Headless draft preview: with HEADLESS_PREVIEW_URL set, Preview opens that front
+# end with a token; without it, Wagtail's own preview stays.
+HEADLESS_PREVIEW_URL = os.environ.get("HEADLESS_PREVIEW_URL", "").strip()
+HEADLESS_PREVIEW_TOKEN_MAX_AGE = 60 * 60
+WAGTAIL_HEADLESS_PREVIEW = {
+    "CLIENT_URLS": {"default": HEADLESS_PREVIEW_URL} if HEADLESS_PREVIEW_URL else {},
+}
+
+# Background tasks. Wagtail's own tasks keep the default backend (run at once, in
+# the request); webhooks go through the "webhooks" backend, a queue in the database
+# that `manage.py db_worker --backend webhooks` works through.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "webhooks": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["webhooks"],
+    },
+}
 
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
