@@ -8,13 +8,18 @@ responses safe to cache.
 
 import copy
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import CharField
 from django.db.models.functions import Cast
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.rich_text import APIRichText
 from wagtail.api.v2.router import WagtailAPIRouter
@@ -24,7 +29,10 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page, ReferenceIndex
 
+from cms import content_version
 from cms.api_filters import MAX_INTEGER, validated, with_declared_filters
+from cms.preload import preload, response_scope
+from cms.preview import PreviewError, draft_from_token
 
 
 def anonymous_copy(request):
@@ -40,9 +48,63 @@ def anonymous_copy(request):
     return anonymous
 
 
+def expired_pages():
+    """Pages past their expiry time: gone from the API even before the scheduler
+    unpublishes them. (Selected by id, which search results can be filtered by.)"""
+    return Page.objects.filter(live=True, expire_at__lte=timezone.now())
+
+
+def cache_publicly(response):
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.API_CACHE_MAX_AGE,
+        s_maxage=settings.API_CACHE_S_MAXAGE,
+    )
+
+
 class PublicAPIMixin:
+    """Anonymous, validated, cacheable: what every public endpoint shares.
+
+    Each answer carries an ETag derived from the content version and the request's
+    host and path; a client that sends it back in ``If-None-Match`` gets a 304
+    before any other query runs.
+    """
+
     authentication_classes = []
     permission_classes = [AllowAny]
+    cacheable = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.cacheable:
+            with response_scope(request):
+                response = super().dispatch(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        etag = content_version.etag(request.get_host(), request.get_full_path())
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            cache_publicly(not_modified)
+            return not_modified
+        with response_scope(request):
+            response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200:
+            response["ETag"] = etag
+            cache_publicly(response)
+        return response
+
+    def get_serializer(self, *args, **kwargs):
+        """The serializer, once everything its fields refer to is loaded at once
+        (see ``cms.preload``)."""
+        many = kwargs.get("many", False)
+        if args and many:
+            args = (list(args[0]), *args[1:])
+        serializer = super().get_serializer(*args, **kwargs)
+        if args:
+            objects = serializer.instance if many else [serializer.instance]
+            fields = (serializer.child if many else serializer).fields
+            preload(objects, set(fields))
+        return serializer
 
     def initialize_request(self, request, *args, **kwargs):
         return super().initialize_request(anonymous_copy(request), *args, **kwargs)
@@ -115,9 +177,24 @@ class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
     filter_backends = with_declared_filters(validated(PagesAPIViewSet.filter_backends))
 
     def get_queryset(self):
-        queryset = super().get_queryset().select_related("locale")
-        prefetch = getattr(queryset.model, "related_prefetch", ())
-        return queryset.prefetch_related(*prefetch) if prefetch else queryset
+        # Built once per request: finding private sections costs a query each time.
+        if getattr(self, "_queryset", None) is None:
+            queryset = (
+                super()
+                .get_queryset()
+                .exclude(pk__in=expired_pages().values("pk"))
+                .select_related("locale")
+            )
+            prefetch = getattr(queryset.model, "related_prefetch", ())
+            self._queryset = (
+                queryset.prefetch_related(*prefetch) if prefetch else queryset
+            )
+        return self._queryset.all()
+
+    def get_object(self):
+        if getattr(self, "_object", None) is None:
+            self._object = super().get_object()
+        return self._object
 
     def check_query_parameters(self, queryset):
         declared = set(getattr(queryset.model, "api_filters", {}))
@@ -176,7 +253,41 @@ class PublicDocumentsAPIViewSet(PublicAPIMixin, DocumentsAPIViewSet):
         return used_on_public_pages(super().get_queryset(), self.request)
 
 
+class PagePreviewAPIViewSet(PublicPagesAPIViewSet):
+    """``preview/?content_type=<app.model>&token=<token>``: the draft a headless
+    front end was sent to preview, as the detail endpoint would show it once
+    published. Only a valid, unexpired token opens it; never cached."""
+
+    cacheable = False
+    known_query_parameters = frozenset({"content_type", "token", "fields"})
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [path("", cls.as_view({"get": "detail_view"}), name="detail")]
+
+    def detail_view(self, request, pk=None):
+        unknown = set(request.GET) - self.known_query_parameters
+        if unknown:
+            raise BadRequestError(
+                _("query parameter is not an operation or a recognised field: %s")
+                % ", ".join(sorted(unknown))
+            )
+        try:
+            page = self.get_object()
+        except PreviewError as error:
+            return Response({"message": str(error)}, status=error.status)
+        return Response(self.get_serializer(page).data)
+
+    def get_object(self):
+        if not hasattr(self, "_draft"):
+            self._draft = draft_from_token(
+                self.request.GET.get("content_type"), self.request.GET.get("token")
+            )
+        return self._draft
+
+
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PublicPagesAPIViewSet)
 api_router.register_endpoint("images", PublicImagesAPIViewSet)
 api_router.register_endpoint("documents", PublicDocumentsAPIViewSet)
+api_router.register_endpoint("preview", PagePreviewAPIViewSet)

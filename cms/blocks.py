@@ -2,13 +2,22 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images import blocks as image_blocks
 
 from cms.images import image_api_representation
+from cms.preload import preloaded
 
 # Rich text features for running text. No h2: sections own the h2 level.
 PARAGRAPH_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 INLINE_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class ImageChooserBlock(image_blocks.ImageChooserBlock):
+    """Wagtail's image chooser, taking images an API response preloaded."""
+
+    def bulk_to_python(self, values):
+        found = preloaded(self.model_class, values)
+        return found if found is not None else super().bulk_to_python(values)
 
 
 class ParagraphBlock(blocks.RichTextBlock):

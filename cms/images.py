@@ -7,21 +7,36 @@ from wagtail.images.models import SourceImageIOError
 
 logger = logging.getLogger(__name__)
 
-API_RENDITION_SPEC = "max-1600x1600|format-webp"
+# The sizes API clients get, by name. The largest also gives the top-level url,
+# width and height (the shape every image had before sizes were added).
+API_RENDITIONS = {
+    "small": "max-800x800|format-webp",
+    "large": "max-1600x1600|format-webp",
+}
+DEFAULT_RENDITION = "large"
 
 
-def image_api_representation(image, alt_text, filter_spec=API_RENDITION_SPEC):
-    """A rendition as ``{url, width, height, alt}``, or None without a usable file."""
-    if image is None:
-        return None
-    try:
-        rendition = image.get_rendition(filter_spec)
-    except (SourceImageIOError, InvalidFilterSpecError):
-        logger.warning("Image %s has no usable file for %s", image.pk, filter_spec)
-        return None
+def _size(rendition):
     return {
         "url": rendition.full_url,
         "width": rendition.width,
         "height": rendition.height,
+    }
+
+
+def image_api_representation(image, alt_text):
+    """``{url, width, height, alt, renditions: {small, large}}``, each rendition
+    ``{url, width, height}`` with an absolute URL; None without a usable file."""
+    if image is None:
+        return None
+    try:
+        by_spec = image.get_renditions(*API_RENDITIONS.values())
+    except (SourceImageIOError, InvalidFilterSpecError, OSError):
+        logger.warning("Image %s has no usable file for the API", image.pk)
+        return None
+    renditions = {name: _size(by_spec[spec]) for name, spec in API_RENDITIONS.items()}
+    return {
+        **renditions[DEFAULT_RENDITION],
         "alt": alt_text,
+        "renditions": renditions,
     }

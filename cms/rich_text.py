@@ -1,5 +1,10 @@
+from django.utils.html import escape
+from wagtail.api.utils import get_full_url
+from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
+
+from cms.preload import current_scope, preloaded
 
 
 class PublicPageLinkHandler(PageLinkHandler):
@@ -8,11 +13,15 @@ class PublicPageLinkHandler(PageLinkHandler):
     Wagtail's own handler links to drafts and private pages too, which would leak
     their URLs (and so their slugs) to every reader and API client. A link whose
     target is not visible renders as ``<a>`` without ``href``: plain text to readers.
+    In an API response the URL is absolute and the pages come from ``cms.preload``.
     """
 
     @classmethod
     def get_many(cls, attrs_list):
         ids = [attrs.get("id") for attrs in attrs_list]
+        found = preloaded(Page, ids)
+        if found is not None:
+            return found
         pages = (
             Page.objects.live()
             .public()
@@ -22,3 +31,35 @@ class PublicPageLinkHandler(PageLinkHandler):
         )
         by_id = {str(page.id): page for page in pages}
         return [by_id.get(str(id_)) for id_ in ids]
+
+    @classmethod
+    def expand_db_attributes_many(cls, attrs_list):
+        scope = current_scope()
+        if scope is None:
+            return super().expand_db_attributes_many(attrs_list)
+        links = []
+        for page in cls.get_many(attrs_list):
+            url = page.get_full_url(scope.request) if page else None
+            links.append(f'<a href="{escape(url)}">' if url else "<a>")
+        return links
+
+
+class AbsoluteDocumentLinkHandler(DocumentLinkHandler):
+    """Wagtail's document links; absolute, from ``cms.preload``, in the API."""
+
+    @classmethod
+    def get_many(cls, attrs_list):
+        found = preloaded(cls.get_model(), [attrs.get("id") for attrs in attrs_list])
+        return found if found is not None else super().get_many(attrs_list)
+
+    @classmethod
+    def expand_db_attributes_many(cls, attrs_list):
+        scope = current_scope()
+        if scope is None:
+            return super().expand_db_attributes_many(attrs_list)
+        return [
+            f'<a href="{escape(get_full_url(scope.request, doc.url))}">'
+            if doc
+            else "<a>"
+            for doc in cls.get_many(attrs_list)
+        ]

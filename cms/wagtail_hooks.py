@@ -5,13 +5,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.models import Person, Topic
 from cms.publishing import refuse_if_not_ready, refuse_in_editor_if_not_ready
-from cms.rich_text import PublicPageLinkHandler
+from cms.rich_text import AbsoluteDocumentLinkHandler, PublicPageLinkHandler
 
 
-# Runs after Wagtail's own registration so that ours replaces the default handler.
+# Runs after Wagtail's own registration so that ours replace the default handlers.
 @hooks.register("register_rich_text_features", order=100)
-def register_public_page_links(features):
+def register_link_handlers(features):
     features.register_link_type(PublicPageLinkHandler)
+    features.register_link_type(AbsoluteDocumentLinkHandler)
 
 
 # Wagtail's edit and create views publish without Page.publish(): check here.

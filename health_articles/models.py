@@ -32,6 +32,7 @@ from cms.blocks import INLINE_FEATURES
 from cms.breadcrumbs import breadcrumbs
 from cms.models import IntroPage, OrganisationSettings, Topic
 from cms.pagination import paginate
+from cms.preview import HeadlessPreviewable
 from cms.publishing import PublishRefused
 from cms.sharing import share_links
 from health_articles.api_filters import ARTICLE_API_FILTERS
@@ -151,7 +152,7 @@ class ContentsEntry:
     heading: str
 
 
-class HealthArticlePage(Page):
+class HealthArticlePage(HeadlessPreviewable, Page):
     objects = PageManager.from_queryset(HealthArticleQuerySet)()
 
     summary = models.CharField(

@@ -96,10 +96,28 @@ class TestArticleDetail:
 
         hero = client.get(detail_url(article)).json()["hero_image"]
 
-        assert set(hero) == {"url", "width", "height", "alt"}
-        assert hero["url"].startswith("http")
+        assert set(hero) == {"url", "width", "height", "alt", "renditions"}
+        assert hero["url"].startswith("http://")
         assert (hero["width"], hero["height"]) == (640, 480)
         assert hero["alt"] == "A pharmacist holding a box of tablets"
+        small, large = hero["renditions"]["small"], hero["renditions"]["large"]
+        assert (small["width"], small["height"]) == (640, 480)
+        assert large == {"url": hero["url"], "width": 640, "height": 480}
+        assert small["url"].startswith("http://") and small["url"] != large["url"]
+
+    def test_large_image_has_a_smaller_rendition(self, client, article):
+        article.hero_image = ImageFactory(file=get_test_image_file(size=(2000, 1000)))
+        article.hero_image_alt = "A wide photograph of a pharmacy"
+        article.save()
+
+        hero = client.get(detail_url(article)).json()["hero_image"]
+
+        sizes = {
+            name: (rendition["width"], rendition["height"])
+            for name, rendition in hero["renditions"].items()
+        }
+        assert sizes == {"small": (800, 400), "large": (1600, 800)}
+        assert (hero["width"], hero["height"]) == (1600, 800)
 
     def test_references_are_citation_objects(self, client, article):
         article.references = [
@@ -143,7 +161,9 @@ class TestArticleDetail:
         response = client.get(detail_url(article))
 
         paragraph = response.json()["body"][0]["value"]["content"][0]["value"]
-        assert paragraph == '<p><a href="/articles/target/">live</a> <a>draft</a></p>'
+        assert paragraph == (
+            '<p><a href="http://localhost/articles/target/">live</a> <a>draft</a></p>'
+        )
         assert "linktype=" not in response.content.decode()
         assert "hidden-draft" not in response.content.decode()
 

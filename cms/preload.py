@@ -1,0 +1,175 @@
+"""Load everything an API response refers to before it is serialised.
+
+Wagtail loads the images of a stream with one query per stream, and the links of
+each rich text value with one query per value: twenty articles with their bodies,
+each answer linking to another page, would run hundreds of queries. Instead,
+``preload(objects, field_names)`` reads the raw content of the fields about to be
+serialised, collects every image, page and document id it names, and loads each
+kind with one query (images with their API renditions). For the rest of the
+response (``response_scope``), the image block and the rich text link handlers
+take their objects from here, and links are written as absolute URLs.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from django.db import models
+from wagtail import blocks
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page
+from wagtail.rich_text import extract_references_from_rich_text
+
+from cms.images import API_RENDITIONS
+
+
+@dataclass
+class Scope:
+    request: object
+    loaded: dict = field(default_factory=dict)  # model -> {id: object or None}
+
+    def get_many(self, model, ids):
+        """The objects for ``ids`` (None where there is none), or None when any id
+        was not preloaded (the caller then loads them itself)."""
+        known = self.loaded.get(model, {})
+        keys = [_as_int(id_) for id_ in ids]
+        if any(key not in known for key in keys if key is not None):
+            return None
+        return [known.get(key) for key in keys]
+
+
+_scope = ContextVar("cms_preload_scope", default=None)
+
+
+def current_scope():
+    return _scope.get()
+
+
+@contextmanager
+def response_scope(request):
+    token = _scope.set(Scope(request))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _collect_rich_text(html, found):
+    for (
+        model,
+        object_id,
+        _model_path,
+        _content_path,
+    ) in extract_references_from_rich_text(html or ""):
+        key = _as_int(object_id)
+        if key is not None:
+            found.setdefault(_base_model(model), set()).add(key)
+
+
+def _base_model(model):
+    return Page if issubclass(model, Page) else model
+
+
+def collect_block(block, raw, found):
+    """Add the ids that ``raw`` (a block's stored value) refers to to ``found``."""
+    if raw is None:
+        return
+    if isinstance(block, ImageChooserBlock):
+        key = _as_int(raw)
+        if key is not None:
+            found.setdefault(get_image_model(), set()).add(key)
+    elif isinstance(block, blocks.RichTextBlock):
+        _collect_rich_text(raw if isinstance(raw, str) else str(raw), found)
+    elif isinstance(block, blocks.StreamBlock):
+        for item in raw:
+            child = block.child_blocks.get(item.get("type"))
+            if child is not None:
+                collect_block(child, item.get("value"), found)
+    elif isinstance(block, blocks.ListBlock):
+        for item in raw:
+            is_wrapped = isinstance(item, dict) and item.get("type") == "item"
+            value = item.get("value") if is_wrapped else item
+            collect_block(block.child_block, value, found)
+    elif isinstance(block, blocks.StructBlock) and isinstance(raw, dict):
+        for name, child in block.child_blocks.items():
+            collect_block(child, raw.get(name), found)
+
+
+def _is_image_key(model_field):
+    return isinstance(model_field, models.ForeignKey) and issubclass(
+        model_field.related_model, get_image_model()
+    )
+
+
+def collect_object(obj, field_names, found):
+    deferred = obj.get_deferred_fields()
+    for model_field in obj._meta.concrete_fields:
+        if model_field.attname in deferred:
+            continue
+        # Every loaded stream, even one not shown: other fields read it (the
+        # reading time reads the body) and its images would load one by one.
+        if isinstance(model_field, StreamField):
+            collect_block(
+                model_field.stream_block,
+                list(getattr(obj, model_field.attname).raw_data),
+                found,
+            )
+        elif isinstance(model_field, RichTextField):
+            _collect_rich_text(getattr(obj, model_field.attname), found)
+        elif _is_image_key(model_field) and model_field.name in field_names:
+            key = getattr(obj, model_field.attname)
+            if key is not None:
+                found.setdefault(get_image_model(), set()).add(key)
+
+
+def _load(model, ids):
+    if model is Page:
+        queryset = Page.objects.live().public().defer_streamfields()
+    elif model is get_image_model():
+        queryset = model.objects.prefetch_renditions(*API_RENDITIONS.values())
+    else:
+        queryset = model.objects.all()
+    found = {obj.pk: obj for obj in queryset.filter(pk__in=ids)}
+    return {key: found.get(key) for key in ids}
+
+
+def preload(objects, field_names):
+    """Load what ``field_names`` of ``objects`` refer to, into the current scope,
+    and attach the images that foreign keys (a hero image) point at."""
+    scope = current_scope()
+    if scope is None:
+        return
+    found = {}
+    for obj in objects:
+        collect_object(obj, field_names, found)
+    for model, ids in found.items():
+        missing = ids - scope.loaded.get(model, {}).keys()
+        if missing:
+            scope.loaded.setdefault(model, {}).update(_load(model, missing))
+    images = scope.loaded.get(get_image_model(), {})
+    for obj in objects:
+        for model_field in obj._meta.concrete_fields:
+            if (
+                model_field.name in field_names
+                and _is_image_key(model_field)
+                and getattr(obj, model_field.attname) in images
+            ):
+                model_field.set_cached_value(
+                    obj, images[getattr(obj, model_field.attname)]
+                )
+
+
+def preloaded(model, ids):
+    """What ``preload`` loaded for ``ids`` of ``model``, or None outside a scope or
+    for ids it did not load."""
+    scope = current_scope()
+    return scope.get_many(_base_model(model), ids) if scope else None
