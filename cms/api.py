@@ -84,6 +84,7 @@ class PublicAPIMixin:
         etag = content_version.etag(request.get_host(), request.get_full_path())
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
+            not_modified["ETag"] = etag
             cache_publicly(not_modified)
             return not_modified
         with response_scope(request):

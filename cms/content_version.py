@@ -33,6 +33,13 @@ def bump(**_signal_kwargs):
     ContentVersion.bump()
 
 
+def bump_unless_created(created=False, **_signal_kwargs):
+    """For site settings: the row made on first use holds the defaults, which
+    were already showing."""
+    if not created:
+        bump()
+
+
 def etag(*parts):
     """An ETag for a response that depends only on the content and ``parts`` (the
     host and full path of the request, say). The date is part of it: an article's
@@ -71,7 +78,14 @@ def watch_models():
         get_document_model(),
         Person,
         Topic,
-        OrganisationSettings,
+    )
+    post_save.connect(
+        bump_unless_created,
+        sender=OrganisationSettings,
+        dispatch_uid="content_version_save_settings",
+    )
+    post_delete.connect(
+        bump, sender=OrganisationSettings, dispatch_uid="content_version_del_settings"
     )
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(bump, dispatch_uid=f"content_version_{id(signal)}")

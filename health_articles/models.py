@@ -48,6 +48,8 @@ from health_articles.permissions import (
 )
 from health_articles.review import ReviewStatus, default_next_review, review_status
 from health_articles.serializers import (
+    ContentsField,
+    DisclaimerField,
     HeroImageField,
     ReferenceListField,
     RepresentationListField,
@@ -291,10 +293,12 @@ class HealthArticlePage(HeadlessPreviewable, Page):
         APIField("hero_image", serializer=HeroImageField()),
         APIField("body"),
         APIField("references", serializer=ReferenceListField()),
+        APIField("table_of_contents", serializer=ContentsField()),
+        APIField("disclaimer", serializer=DisclaimerField()),
     ]
 
     api_filters = ARTICLE_API_FILTERS
-    api_listing_omits = ["body"]
+    api_listing_omits = ["body", "table_of_contents", "disclaimer"]
     related_prefetch = ["authors__person", "reviewers__person", "topics__topic"]
 
     parent_page_types = ["health_articles.HealthArticleIndexPage"]
@@ -346,6 +350,10 @@ class HealthArticlePage(HeadlessPreviewable, Page):
                 contents.append(ContentsEntry(FAQ_ANCHOR, child.value.display_title()))
         return contents
 
+    def medical_disclaimer(self, organisation):
+        """The article's own disclaimer, else the site's default (rich text)."""
+        return self.disclaimer or organisation.default_disclaimer
+
     def faq(self):
         """The article's FAQ block value, or None."""
         return next(
@@ -363,7 +371,7 @@ class HealthArticlePage(HeadlessPreviewable, Page):
         crumbs = breadcrumbs(self, ancestors, request)
         social_image = self.social_image()
         context.update(
-            disclaimer=self.disclaimer or organisation.default_disclaimer,
+            disclaimer=self.medical_disclaimer(organisation),
             breadcrumbs=crumbs,
             social_image=social_image,
             topic_links=self.topic_links(index=ancestors[-1], request=request),

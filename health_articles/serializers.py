@@ -1,8 +1,10 @@
 """API fields of the article that need more than Wagtail's defaults."""
 
 from rest_framework.fields import Field
+from wagtail.rich_text import expand_db_html
 
 from cms.images import image_api_representation
+from cms.models import OrganisationSettings
 
 
 class HeroImageField(Field):
@@ -39,3 +41,27 @@ class RepresentationListField(Field):
 
     def to_representation(self, objects):
         return [obj.api_representation() for obj in objects]
+
+
+class ContentsField(Field):
+    """The table of contents as the page shows it: ``[{anchor, heading}]``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, page):
+        return [
+            {"anchor": entry.anchor, "heading": entry.heading}
+            for entry in page.table_of_contents()
+        ]
+
+
+class DisclaimerField(Field):
+    """The medical disclaimer the page shows (its own or the site's), as HTML."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, page):
+        organisation = OrganisationSettings.for_request(self.context["request"])
+        return expand_db_html(page.medical_disclaimer(organisation) or "")

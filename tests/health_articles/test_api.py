@@ -89,6 +89,32 @@ class TestArticleDetail:
         assert data["hero_image"] is None
         assert data["references"] == []
 
+    def test_contents_and_disclaimer_as_the_page_shows_them(self, client, article):
+        data = client.get(detail_url(article)).json()
+
+        sections = [block for block in data["body"] if block["type"] == "section"]
+        assert data["table_of_contents"] == [
+            {
+                "anchor": f"section-{section['id']}",
+                "heading": section["value"]["heading"],
+            }
+            for section in sections
+        ] + [{"anchor": "faq", "heading": "Frequently asked questions"}]
+        assert data["disclaimer"] == ""
+
+        article.disclaimer = "<p>Not <b>medical advice</b>.</p>"
+        article.save_revision().publish()
+        data = client.get(detail_url(article)).json()
+        assert data["disclaimer"] == "<p>Not <b>medical advice</b>.</p>"
+
+    def test_listing_leaves_out_body_contents_and_disclaimer(self, client, article):
+        item = client.get(LISTING, ARTICLES).json()["items"][0]
+        assert not {"body", "table_of_contents", "disclaimer"} & set(item)
+        assert {"summary", "reading_time", "review_status", "topics"} <= set(item)
+
+        item = client.get(LISTING, {**ARTICLES, "fields": "*,body"}).json()["items"][0]
+        assert "body" in item and "disclaimer" not in item
+
     def test_hero_image_is_a_rendition_with_alt_text(self, client, article):
         article.hero_image = ImageFactory(file=get_test_image_file(size=(640, 480)))
         article.hero_image_alt = "A pharmacist holding a box of tablets"
@@ -181,7 +207,27 @@ class TestArticleDetail:
         assert len(faq["value"]["items"]) == 5
         for item in faq["value"]["items"]:
             assert item["answer_html"].startswith("<p>")
-        assert "linktype=" not in json.dumps(data)
+            assert item["question"].endswith("?")
+        text = json.dumps(data)
+        assert "linktype=" not in text
+        assert 'href=\\"/' not in text and 'src=\\"/' not in text
+        assert data["meta"]["html_url"].startswith("http")
+        for image in images_in(data):
+            assert image["alt"]
+            assert image["url"].startswith("http")
+            assert {"small", "large"} <= set(image["renditions"])
+
+
+def images_in(value):
+    """Every image object anywhere in an API answer."""
+    if isinstance(value, dict):
+        if "renditions" in value:
+            yield value
+        for child in value.values():
+            yield from images_in(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from images_in(child)
 
 
 @pytest.mark.parametrize("value", ["db_html", "markdown", "db_markdown", "nope", ""])
