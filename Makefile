@@ -41,9 +41,13 @@ run: install
 	$(MANAGE) create_demo_users
 	$(MANAGE) ensure_superuser
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin at http://127.0.0.1:$(PORT)/admin/)"
-	@# The scheduler publishes and expires scheduled pages; it stops with the server.
+	@# The scheduler publishes and expires scheduled pages; the webhooks worker sends
+	@# webhooks (docs/webhooks.md; without the reloader, so that kill stops it). Both
+	@# stop with the server.
 	$(MANAGE) run_scheduler & scheduler=$$!; \
-		trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) db_worker --backend webhooks --queue-name webhooks --no-reload \
+			& worker=$$!; \
+		trap 'kill $$scheduler $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install-test

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import FieldsFilter, SearchFilter
 from wagtail.api.v2.utils import BadRequestError
+from wagtail.fields import StreamField
 
 from cms.search import SearchQueryError, check_search_query
 
@@ -26,6 +27,11 @@ class ValidatedFieldsFilter(FieldsFilter):
             field = queryset.model._meta.get_field(name)
             if not field.concrete:
                 continue
+            if isinstance(field, StreamField):
+                raise BadRequestError(
+                    f"field filter error. {name} is content blocks and cannot be "
+                    "filtered on; use search"
+                )
             target = field.target_field if field.is_relation else field
             try:
                 python_value = target.to_python(value)

@@ -1,9 +1,18 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.models import Person, Topic
+from cms.models import Person, Topic, WebhookDelivery, WebhookTarget
 from cms.publishing import refuse_if_not_ready, refuse_in_editor_if_not_ready
 from cms.rich_text import AbsoluteDocumentLinkHandler, PublicPageLinkHandler
 
@@ -51,3 +60,117 @@ class TopicViewSet(SnippetViewSet):
 
 register_snippet(PersonViewSet)
 register_snippet(TopicViewSet)
+
+
+# Webhooks (cms.webhooks): superusers manage the targets and read the delivery log.
+# Wagtail's model permissions apply (for the log, only "view"); no group has them.
+
+
+class WebhookTargetViewSet(ModelViewSet):
+    model = WebhookTarget
+    name = "webhook_targets"
+    url_prefix = "webhooks/targets"
+    icon = "link"
+    menu_label = _("Webhook targets")
+    copy_view_enabled = False
+    add_to_reference_index = False
+    form_fields = ["name", "url", "secret", "is_active"]
+    list_display = [
+        "name",
+        "url",
+        BooleanColumn("is_active", label=_("Active")),
+        "created_at",
+    ]
+    list_filter = ["is_active"]
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Whoever may view may only view: the log is written by the webhooks alone."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(["view"])
+
+
+register_permission_policy(
+    WebhookDelivery, ReadOnlyPermissionPolicy(WebhookDelivery), exact_class=True
+)
+
+
+class WebhookDeliveryIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("target")
+
+
+class WebhookDeliveryViewSet(ModelViewSet):
+    model = WebhookDelivery
+    name = "webhook_deliveries"
+    url_prefix = "webhooks/deliveries"
+    icon = "list-ul"
+    menu_label = _("Webhook deliveries")
+    index_view_class = WebhookDeliveryIndexView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_display = [
+        "event",
+        "page_id",
+        "target",
+        "status",
+        "attempts",
+        "last_status_code",
+        "created_at",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "target", "event"]
+    inspect_view_fields = [
+        "event",
+        "page_id",
+        "target",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "created_at",
+        "delivered_at",
+        "next_attempt_at",
+        "payload",
+    ]
+
+    def get_urlpatterns(self):
+        # Read only: the listing and the inspect view, no forms.
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path(
+                f"inspect/<{self.pk_path_converter}:pk>/",
+                self.inspect_view,
+                name="inspect",
+            ),
+        ]
+
+    def get_permissions_to_register(self):
+        return Permission.objects.filter(
+            content_type__app_label="cms", codename="view_webhookdelivery"
+        )
+
+
+class WebhooksViewSetGroup(ViewSetGroup):
+    menu_label = _("Webhooks")
+    menu_icon = "link"
+    menu_order = 9500  # between Reports and Settings
+    items = (WebhookTargetViewSet, WebhookDeliveryViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_webhook_viewsets():
+    return WebhooksViewSetGroup()

@@ -111,3 +111,15 @@ def test_find_with_a_non_numeric_id_is_a_400(client, db, endpoint):
 
     assert response.status_code == 400
     assert response.json()["message"] == "id must be a whole number"
+
+
+@pytest.mark.parametrize("field", ["body", "references"])
+def test_content_blocks_cannot_be_filtered_on(client, article, field):
+    response = client.get(
+        "/api/v2/pages/", {"type": "health_articles.HealthArticlePage", field: "1"}
+    )
+
+    assert response.status_code == 400
+    assert f"{field} is content blocks and cannot be filtered on" in (
+        response.json()["message"]
+    )
