@@ -167,3 +167,43 @@ def test_errors_are_not_cached_publicly(client, db, url):
     assert response.status_code in (400, 404)
     assert "ETag" not in response
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_moving_an_article_changes_its_etag(client, article, home_page):
+    from tests.factories import HealthArticleIndexPageFactory
+
+    url = detail_url(article)
+    before = etag_of(client, url)
+    other_index = HealthArticleIndexPageFactory(parent=home_page, slug="guides")
+
+    article.move(other_index, pos="last-child")
+
+    response = client.get(url, HTTP_IF_NONE_MATCH=before)
+    assert response.status_code == 200
+    assert response.json()["meta"]["html_url"] == (
+        f"http://localhost/guides/{article.slug}/"
+    )
+
+
+def test_deleting_an_article_changes_the_listing_etag(client, article):
+    before = etag_of(client, LISTING)
+
+    article.delete()
+
+    response = client.get(LISTING, HTTP_IF_NONE_MATCH=before)
+    assert response.status_code == 200
+    assert response.json()["meta"]["total_count"] == 0
+
+
+def test_renaming_a_topic_changes_the_etag(client, article_index):
+    from tests.factories import TopicFactory
+
+    topic = TopicFactory(name="Akathisia")
+    article = HealthArticlePageFactory(parent=article_index, topics=[topic])
+    before = etag_of(client, detail_url(article))
+
+    topic.name = "Akathisia (restlessness)"
+    topic.save()
+
+    response = client.get(detail_url(article), HTTP_IF_NONE_MATCH=before)
+    assert response.json()["topics"][0]["name"] == "Akathisia (restlessness)"
