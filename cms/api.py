@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import CharField
+from django.db.models import CharField, IntegerField
 from django.db.models.functions import Cast
 from django.urls import path
 from django.utils import timezone
@@ -156,14 +156,18 @@ def used_on_public_pages(queryset, request):
     public_page_ids = public_pages.annotate(
         str_id=Cast("pk", output_field=CharField())
     ).values("str_id")
-    referenced_ids = ReferenceIndex.objects.filter(
-        base_content_type=ContentType.objects.get_for_model(Page),
-        object_id__in=public_page_ids,
-        to_content_type=ContentType.objects.get_for_model(queryset.model),
-    ).values("to_object_id")
-    return queryset.annotate(str_pk=Cast("pk", output_field=CharField())).filter(
-        str_pk__in=referenced_ids
+    # The ids are cast on the index's side: search results cannot be filtered on
+    # an annotation.
+    referenced_ids = (
+        ReferenceIndex.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id__in=public_page_ids,
+            to_content_type=ContentType.objects.get_for_model(queryset.model),
+        )
+        .annotate(int_id=Cast("to_object_id", output_field=IntegerField()))
+        .values("int_id")
     )
+    return queryset.filter(pk__in=referenced_ids)
 
 
 class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):

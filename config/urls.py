@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_router
+from cms.openapi.views import api_docs, openapi_document
 from cms.views import robots_txt
 from health_articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from health_articles.views import search
@@ -13,6 +14,8 @@ from health_articles.views import search
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/openapi.json", openapi_document, name="api_openapi"),
+    path("api/v2/docs/", api_docs, name="api_docs"),
     path("api/v2/", api_router.urls),
     path("search/", search, name="search"),
     path("feeds/articles.rss", LatestArticlesFeed(), name="articles_rss"),

@@ -1,0 +1,238 @@
+"""Generated query strings never make the public API fail with a server error.
+
+Hypothesis draws parameter names from the OpenAPI document (so new parameters are
+fuzzed as soon as they are documented), from the API's field names and at random,
+with values of every awkward kind. Every answer must be below 500, and every
+refusal a JSON object with a message. The runs are derandomised and bounded, so
+``make test`` stays fast and gives the same result every time.
+"""
+
+from datetime import date
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail_factories import ImageFactory
+
+from cms.openapi import load_schema
+from tests.factories import HealthArticlePageFactory, TopicFactory, rich_section
+
+ARTICLE = "health_articles.HealthArticlePage"
+DOCUMENT = load_schema()
+EXAMPLES_PER_TARGET = 175
+
+
+def resolved(item):
+    while "$ref" in item:
+        node = DOCUMENT
+        for key in item["$ref"].removeprefix("#/").split("/"):
+            node = node[key]
+        item = node
+    return item
+
+
+def documented_parameters(path):
+    operation = DOCUMENT["paths"][path]["get"]
+    return [
+        parameter
+        for parameter in map(resolved, operation["parameters"])
+        if parameter["in"] == "query"
+    ]
+
+
+def field_names():
+    """Every field a response can have: clients try them as filters too."""
+    schemas = DOCUMENT["components"]["schemas"]
+    names = set()
+    for name in ("ArticleListingItem", "PageMeta", "ImageItem", "MediaMeta"):
+        names.update(schemas[name]["properties"])
+    return sorted(names)
+
+
+# (URL, document path, fixed parameters); {article} and {token} (of a preview of
+# the article) are filled in per test. Drawn parameters come after the fixed ones,
+# and the last of a repeated parameter counts.
+TARGETS = {
+    "pages listing": ("/api/v2/pages/", "/pages/", {}),
+    "article listing": ("/api/v2/pages/", "/pages/", {"type": ARTICLE}),
+    "page detail": ("/api/v2/pages/{article}/", "/pages/{id}/", {}),
+    "page find": ("/api/v2/pages/find/", "/pages/find/", {}),
+    "images listing": ("/api/v2/images/", "/images/", {}),
+    "preview": (
+        "/api/v2/preview/",
+        "/preview/",
+        {"content_type": "health_articles.healtharticlepage", "token": "{token}"},
+    ),
+}
+
+CONTROL = st.characters(max_codepoint=0x1F)
+NUMBERS = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(
+        ["-0", "2147483647", "2147483648", "9" * 40, "1e5", "0x1F", "١٢", "²", "½"]
+    ),
+)
+DATES = st.one_of(
+    st.dates().map(date.isoformat),
+    st.sampled_from(["2023-02-30", "2023-13-01", "0000-00-00", "23-09-2023"]),
+)
+DATETIMES = st.tuples(
+    st.datetimes(), st.sampled_from(["", "Z", "+14:00", "-12:00", "+05:30"])
+).map(lambda parts: parts[0].isoformat() + parts[1])
+WORDS = st.text(
+    alphabet=st.characters(categories=["Ll", "Nd"], include_characters="-_*"),
+    max_size=12,
+)
+ANYTHING = st.text(max_size=30)
+# Values of every awkward kind: empty, any Unicode, control characters, huge and
+# negative numbers, dates (real and not), lists with commas.
+AWKWARD = st.one_of(
+    st.just(""),
+    ANYTHING,
+    st.text(alphabet=CONTROL, min_size=1, max_size=3),
+    NUMBERS,
+    DATES,
+    st.lists(WORDS | NUMBERS, min_size=2, max_size=4).map(",".join),
+    st.tuples(WORDS, st.text(alphabet=CONTROL, max_size=1), ANYTHING).map("".join),
+)
+
+
+def plausible(schema):
+    """Values that the document says a parameter takes."""
+    options = [
+        st.sampled_from([str(value) for value in schema[keyword]])
+        for keyword in ("enum", "examples")
+        if keyword in schema
+    ]
+    if "const" in schema:
+        options.append(st.just(str(schema["const"])))
+    options.extend(plausible(option) for option in schema.get("anyOf", []))
+    if schema.get("type") == "integer":
+        low, high = schema.get("minimum", -(2**31)), schema.get("maximum", 2**31)
+        options.append(st.integers(low - 2, high + 2).map(str))
+    elif schema.get("type") == "boolean":
+        options.append(st.sampled_from(["true", "false", "True", "0", "1"]))
+    elif schema.get("format") == "date":
+        options.append(DATES)
+    elif schema.get("format") == "date-time":
+        options.extend([DATETIMES, DATES])
+    elif "pattern" in schema:
+        options.append(st.from_regex(schema["pattern"], fullmatch=True))
+    return st.one_of(options) if options else WORDS
+
+
+def documented_pairs(parameters):
+    """A documented parameter, two times in three with a plausible value."""
+    pairs = []
+    for parameter in parameters:
+        # one_of() would merge the repeated strategy; sampled_from() keeps both.
+        good = plausible(parameter["schema"])
+        value = st.sampled_from([good, good, AWKWARD]).flatmap(lambda chosen: chosen)
+        pairs.append(st.tuples(st.just(parameter["name"]), value))
+    return st.one_of(pairs)
+
+
+def odd_pairs():
+    """A field name used as a filter, or any name at all, with any value."""
+    names = st.sampled_from(field_names()) | st.text(min_size=1, max_size=12)
+    return st.tuples(names, AWKWARD)
+
+
+def query_strings(path):
+    """Up to four documented parameters, sometimes with one odd one."""
+    return st.tuples(
+        st.lists(documented_pairs(documented_parameters(path)), max_size=4),
+        st.lists(odd_pairs(), max_size=1),
+    ).map(lambda lists: lists[0] + lists[1])
+
+
+@pytest.fixture
+def fuzz_content(article_index):
+    image = ImageFactory(file=get_test_image_file(size=(64, 48)))
+    article = HealthArticlePageFactory(
+        parent=article_index,
+        slug="magnesium",
+        body=[rich_section(image)],
+        topics=[TopicFactory(slug="akathisia")],
+        hero_image=image,
+        hero_image_alt="Tablets",
+    )
+    HealthArticlePageFactory(parent=article_index)
+    return {"article": article.pk, "token": article.create_page_preview().token}
+
+
+# A date without a time is taken as midnight, local time: expected, and noisy.
+@pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime")
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_query_parameters_never_cause_a_server_error(client, fuzz_content, target):
+    url_template, path, fixed = TARGETS[target]
+    url = url_template.format(**fuzz_content)
+    fixed = {name: value.format(**fuzz_content) for name, value in fixed.items()}
+    sent = []
+
+    # The data is built once, outside @given, and every example only reads it:
+    # so there is no function-scoped fixture health check to suppress.
+    @settings(
+        max_examples=EXAMPLES_PER_TARGET,
+        deadline=None,
+        derandomize=True,
+        database=None,
+    )
+    @given(pairs=query_strings(path))
+    def send(pairs):
+        query = urlencode([*fixed.items(), *pairs])
+        sent.append(query)
+        try:
+            response = client.get(f"{url}?{query}")
+        except Exception as error:
+            raise AssertionError(f"GET {url}?{query} raised {error!r}") from error
+        assert response.status_code < 500, f"GET {url}?{query}"
+        if 400 <= response.status_code < 500:
+            assert response["Content-Type"] == "application/json", f"GET {url}?{query}"
+            assert isinstance(response.json()["message"], str), f"GET {url}?{query}"
+
+    send()
+
+    # Each target sends its share of at least 1,000 requests in all.
+    assert len(sent) >= EXAMPLES_PER_TARGET
+    assert len(TARGETS) * EXAMPLES_PER_TARGET >= 1000
+
+
+# Server errors the fuzzing once found, each now a clear answer.
+FOUND_BY_FUZZING = [
+    pytest.param("/api/v2/images/", {"search": "tablets"}, 200, id="images-search"),
+    pytest.param(
+        "/api/v2/documents/", {"search": "leaflet"}, 200, id="documents-search"
+    ),
+    pytest.param(
+        "/api/v2/pages/",
+        {"first_published_at": "0001-01-01T00:00:00+14:00"},
+        400,
+        id="first-published-at-before-year-1-in-utc",
+    ),
+    pytest.param(
+        "/api/v2/pages/", {"type": ARTICLE, "authors": "x"}, 400, id="authors"
+    ),
+    pytest.param(
+        "/api/v2/pages/", {"type": ARTICLE, "topics": "akathisia"}, 400, id="topics"
+    ),
+    pytest.param(
+        "/api/v2/pages/", {"type": ARTICLE, "order": "topics"}, 400, id="order-topics"
+    ),
+    pytest.param("/api/v2/pages/", {"locale": "en-gb"}, 200, id="locale"),
+    pytest.param("/api/v2/pages/", {"show_in_menus": "true"}, 200, id="boolean"),
+    pytest.param("/api/v2/pages/", {"show_in_menus": "yes"}, 400, id="bad-boolean"),
+]
+
+
+@pytest.mark.parametrize(("url", "params", "status"), FOUND_BY_FUZZING)
+def test_what_fuzzing_found_is_answered_cleanly(
+    client, fuzz_content, url, params, status
+):
+    response = client.get(url, params)
+
+    assert response.status_code == status
+    if status == 400:
+        assert response.json()["message"]
