@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_tasks",
     "django_tasks_db",
+    "django_ratelimit",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -188,6 +189,34 @@ WAGTAILAPI_BASE_URL = os.environ.get(
 # Rich text leaves the API as HTML with real URLs, never in the internal format.
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAILAPI_LIMIT_MAX = 50
+
+# Cache: Redis (REDIS_URL), shared by every app server, in production; each
+# process's own memory otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "healthcms"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # django-ratelimit wants a cache that all processes share; without Redis its
+    # limits count per process (README.md), so its two warnings about it are
+    # silenced here and only here.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Rate limits (reader comments) count per client address, in the default cache.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "cms.client_ip.client_ip"
+# How many reverse proxies (load balancer, CDN) stand in front of the app and append
+# to X-Forwarded-For. 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Reader comments: how long a commenter's IP address is kept (erase_comment_ips).
+COMMENT_IP_RETENTION_DAYS = int(os.environ.get("COMMENT_IP_RETENTION_DAYS", "30"))
 
 # Browser front ends on other origins may read the public API (nothing by default).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")

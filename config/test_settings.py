@@ -14,9 +14,12 @@ from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-}
+if not REDIS_URL:  # noqa: F405 - with REDIS_URL the suite runs on Redis
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+else:
+    CACHES["default"]["KEY_PREFIX"] = "healthcms-test"  # noqa: F405
 
 STORAGES = {
     **STORAGES,  # noqa: F405

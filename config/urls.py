@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v2/docs/", api_docs, name="api_docs"),
     path("api/v2/", api_router.urls),
     path("search/", search, name="search"),
+    path("comments/", include("health_articles.comments.urls")),
     path("feeds/articles.rss", LatestArticlesFeed(), name="articles_rss"),
     path("feeds/articles.atom", LatestArticlesAtomFeed(), name="articles_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),

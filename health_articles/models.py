@@ -370,7 +370,11 @@ class HealthArticlePage(HeadlessPreviewable, Page):
         ancestors = list(self.get_ancestors().filter(depth__gt=1))
         crumbs = breadcrumbs(self, ancestors, request)
         social_image = self.social_image()
+        comments = self.approved_comments()
         context.update(
+            comments=comments,
+            comment_count=self.count_comments(comments),
+            comment_form=self.comment_form(),
             disclaimer=self.medical_disclaimer(organisation),
             breadcrumbs=crumbs,
             social_image=social_image,
@@ -381,9 +385,40 @@ class HealthArticlePage(HeadlessPreviewable, Page):
                 organisation.organisation_name,
                 Site.find_for_request(request).root_url,
                 image_url=social_image.full_url if social_image else None,
+                comment_count=self.count_comments(comments),
             ),
         )
         return context
+
+    def approved_comments(self):
+        """Approved reader comments, oldest first, each with ``shown_replies``
+        (its approved replies, oldest first); one query."""
+        if not self.pk:
+            return []
+        top_level, replies = [], {}
+        for comment in ReaderComment.objects.shown_on(self):
+            comment.shown_replies = []
+            if comment.parent_id is None:
+                top_level.append(comment)
+            else:
+                replies.setdefault(comment.parent_id, []).append(comment)
+        for comment in top_level:
+            comment.shown_replies = replies.get(comment.pk, [])
+        return top_level
+
+    @staticmethod
+    def count_comments(comments):
+        """Comments and replies shown (a reply to a hidden comment is hidden)."""
+        return sum(1 + len(comment.shown_replies) for comment in comments)
+
+    def comment_form(self):
+        """An empty form: the same for every visitor (tokens come from the
+        token endpoint)."""
+        if not self.comments_enabled:
+            return None
+        from health_articles.comments.forms import ReaderCommentForm
+
+        return ReaderCommentForm(page=self)
 
     def social_image(self):
         """The hero image as a link-preview rendition, or None."""
@@ -532,3 +567,20 @@ class ArticleTopic(Orderable):
     @classmethod
     def with_topic(cls):
         return cls.objects.select_related("topic")
+
+
+# Reader comments live in their own module; imported here so Django finds them.
+from health_articles.comments.models import (  # noqa: E402
+    CommentSettings,
+    ReaderComment,
+)
+
+__all__ = [
+    "ArticleAuthor",
+    "ArticleReviewer",
+    "ArticleTopic",
+    "CommentSettings",
+    "HealthArticleIndexPage",
+    "HealthArticlePage",
+    "ReaderComment",
+]

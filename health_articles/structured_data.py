@@ -33,7 +33,9 @@ def citation(reference):
     return {key: value for key, value in node.items() if value}
 
 
-def article_graph(page, crumbs, organisation_name, site_url, image_url=None):
+def article_graph(
+    page, crumbs, organisation_name, site_url, image_url=None, comment_count=None
+):
     url = page.full_url
     organisation = jsonld.organisation(organisation_name, site_url)
     web_page = {
@@ -54,6 +56,7 @@ def article_graph(page, crumbs, organisation_name, site_url, image_url=None):
         ],
         "citation": [citation(child.value) for child in page.references],
         "image": image_url,
+        "commentCount": comment_count if page.comments_enabled else None,
         "publisher": {"@id": organisation["@id"]} if organisation else None,
         "breadcrumb": {"@id": f"{url}#breadcrumb"},
     }

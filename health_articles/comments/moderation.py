@@ -1,0 +1,86 @@
+"""Holding, flagging, approving and announcing reader comments."""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cms import content_version
+from health_articles.comments.models import CommentSettings, ReaderComment
+
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+MAX_LINKS = 2  # three or more links flag a comment
+
+
+def flag_reasons(comment, blocked_words):
+    reasons = []
+    if len(LINK.findall(comment.text)) > MAX_LINKS:
+        reasons.append(_("three or more links"))
+    searched = f"{comment.name}\n{comment.website}\n{comment.text}".lower()
+    found = [word for word in blocked_words if word in searched]
+    if found:
+        reasons.append(_("blocked words: %(words)s") % {"words": ", ".join(found)})
+    return reasons
+
+
+def hold(comment, request):
+    """Save a new reader comment as pending, flagged if need be, and tell the
+    moderators once it is committed."""
+    blocked = CommentSettings.for_request(request).blocked_words()
+    reasons = flag_reasons(comment, blocked)
+    comment.status = ReaderComment.Status.PENDING
+    comment.flagged = bool(reasons)
+    comment.flag_reasons = "; ".join(reasons)[:255]
+    comment.save()
+    transaction.on_commit(lambda: notify_moderators(comment))
+    return comment
+
+
+def moderators():
+    """Active moderators and superusers with an e-mail address."""
+    from health_articles.roles import MODERATORS
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=MODERATORS))
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def notify_moderators(comment):
+    recipients = sorted({user.email for user in moderators()})
+    if not recipients:
+        return
+    admin_url = settings.WAGTAILADMIN_BASE_URL + reverse(
+        "reader_comments:edit", args=[comment.pk]
+    )
+    subject = _("New reader comment on “%(title)s”") % {"title": comment.page.title}
+    lines = [
+        _("%(name)s left a comment that waits for moderation:")
+        % {"name": comment.name},
+        "",
+        comment.excerpt(300),
+        "",
+    ]
+    if comment.flagged:
+        lines += [_("Flagged: %(reasons)s") % {"reasons": comment.flag_reasons}, ""]
+    lines.append(_("Approve or reject it: %(url)s") % {"url": admin_url})
+    send_mail(subject, "\n".join(lines), None, recipients, fail_silently=True)
+
+
+def set_status(comments, status, user):
+    """Approve or reject ``comments`` (a queryset) in one update."""
+    changed = comments.exclude(status=status).update(
+        status=status, moderated_at=timezone.now(), moderated_by=user
+    )
+    if changed:
+        content_version.bump()
+    return changed
