@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from health_articles.comments import tokens
-from health_articles.comments.models import ReaderComment
+from health_articles.comments.models import ReaderComment, web_url
 
 HONEYPOT = "contact_by_fax"
 
@@ -17,6 +17,8 @@ class ReaderCommentForm(forms.ModelForm):
         max_length=300,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
+        validators=[web_url],
+        error_messages={"invalid": web_url.message},
     )
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)

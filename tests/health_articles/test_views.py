@@ -60,7 +60,8 @@ def test_contents_links_match_section_ids(client, article):
     soup = soup_of(client.get(article.url))
 
     links = [a["href"] for a in soup.select("nav.toc a")]
-    section_ids = [f"#{section['id']}" for section in soup.select("article.article section[id]")]
+    sections = soup.select("article.article section[id]")
+    section_ids = [f"#{section['id']}" for section in sections]
     block_ids = [child.id for child in article.body if child.block_type == "section"]
 
     assert links == section_ids
