@@ -15,7 +15,6 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import CharField, IntegerField
 from django.db.models.functions import Cast
 from django.urls import path
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from rest_framework.permissions import AllowAny
@@ -33,6 +32,7 @@ from cms import content_version
 from cms.api_filters import MAX_INTEGER, validated, with_declared_filters
 from cms.preload import preload, response_scope
 from cms.preview import PreviewError, draft_from_token
+from cms.visibility import expired_pages
 
 
 def anonymous_copy(request):
@@ -46,12 +46,6 @@ def anonymous_copy(request):
     anonymous.session = SessionBase()
     anonymous.COOKIES = {}
     return anonymous
-
-
-def expired_pages():
-    """Pages past their expiry time: gone from the API even before the scheduler
-    unpublishes them. (Selected by id, which search results can be filtered by.)"""
-    return Page.objects.filter(live=True, expire_at__lte=timezone.now())
 
 
 def cache_publicly(response):
@@ -76,7 +70,8 @@ class PublicAPIMixin:
     cacheable = True
 
     def dispatch(self, request, *args, **kwargs):
-        if not self.cacheable:
+        # Only reads are ETagged and cached: a POST (a reader comment) never is.
+        if not self.cacheable or request.method not in ("GET", "HEAD"):
             with response_scope(request):
                 response = super().dispatch(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_store=True)
@@ -153,6 +148,7 @@ def used_on_public_pages(queryset, request):
         public_pages = get_public_pages_queryset(request)
     except ValueError as error:  # an unreadable ?site=
         raise BadRequestError(str(error)) from error
+    public_pages = public_pages.exclude(pk__in=expired_pages().values("pk"))
     public_page_ids = public_pages.annotate(
         str_id=Cast("pk", output_field=CharField())
     ).values("str_id")

@@ -1,12 +1,14 @@
-"""The version of the public content: one number that changes with anything a
+"""The version of the public content: one value that changes with anything a
 visitor or an API client could see.
 
 It is bumped, in the same transaction as the change, when a page is saved,
 published, unpublished, moved or deleted, and when a person, topic, image,
-document, site, page restriction or site setting changes (``watch_models``). Apps
-bump it for their own public data too (approved reader comments). Every ETag and
-every cache key for public content derives from it, so one bump invalidates them
-all, across every app server (the number lives in the database).
+document, site, page or collection restriction or site setting changes
+(``watch_models``); a page's expiry time passing changes it too
+(``ContentVersion.current``). Apps bump it for their own public data as well
+(approved reader comments). Every ETag and every cache key for public content
+derives from it, so one bump invalidates them all, across every app server (the
+number lives in the database).
 """
 
 import hashlib
@@ -16,7 +18,13 @@ from django.utils import timezone
 from django.utils.http import quote_etag
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction, Site, get_page_models
+from wagtail.models import (
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+    Site,
+    get_page_models,
+)
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.models import ContentVersion
@@ -26,7 +34,8 @@ API_REVISION = "2"
 
 
 def current():
-    return ContentVersion.current()
+    counter, latest_expiry = ContentVersion.current()
+    return f"{counter}-{latest_expiry.isoformat() if latest_expiry else ''}"
 
 
 def bump(**_signal_kwargs):
@@ -74,6 +83,7 @@ def watch_models():
         Page,
         Site,
         PageViewRestriction,
+        CollectionViewRestriction,
         get_image_model(),
         get_document_model(),
         Person,
@@ -89,8 +99,9 @@ def watch_models():
     )
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(bump, dispatch_uid=f"content_version_{id(signal)}")
-    m2m_changed.connect(
-        bump,
-        sender=PageViewRestriction.groups.through,
-        dispatch_uid="content_version_restriction_groups",
-    )
+    for restriction in (PageViewRestriction, CollectionViewRestriction):
+        m2m_changed.connect(
+            bump,
+            sender=restriction.groups.through,
+            dispatch_uid=f"content_version_groups_{restriction._meta.label}",
+        )

@@ -23,6 +23,7 @@ from wagtail.models import Page
 from wagtail.rich_text import extract_references_from_rich_text
 
 from cms.images import API_RENDITIONS
+from cms.visibility import visible_pages
 
 
 @dataclass
@@ -133,7 +134,7 @@ def collect_object(obj, field_names, found):
 
 def _load(model, ids):
     if model is Page:
-        queryset = Page.objects.live().public().defer_streamfields()
+        queryset = visible_pages().defer_streamfields()
     elif model is get_image_model():
         queryset = model.objects.prefetch_renditions(*API_RENDITIONS.values())
     else:

@@ -17,6 +17,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cms import content_version
+
 
 class PublishRefused(ValidationError):
     def __init__(self, page, problems):
@@ -55,6 +57,8 @@ def refuse_in_editor_if_not_ready(page):
         type(page).objects.filter(pk=page.pk).update(
             live=False, has_unpublished_changes=True
         )
+        # .update() sends no signal: it was briefly live, so caches must know.
+        content_version.bump()
     raise PublishRefused(page, problems)
 
 

@@ -5,10 +5,12 @@ from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
 from cms.preload import current_scope, preloaded
+from cms.visibility import visible_pages
 
 
 class PublicPageLinkHandler(PageLinkHandler):
-    """Links to pages that are live and public; any other page becomes plain text.
+    """Links to pages that are live, public and unexpired (``cms.visibility``); any
+    other page becomes plain text.
 
     Wagtail's own handler links to drafts and private pages too, which would leak
     their URLs (and so their slugs) to every reader and API client. A link whose
@@ -23,8 +25,7 @@ class PublicPageLinkHandler(PageLinkHandler):
         if found is not None:
             return found
         pages = (
-            Page.objects.live()
-            .public()
+            visible_pages()
             .filter(id__in=[id_ for id_ in ids if str(id_).isdigit()])
             .defer_streamfields()
             .specific()

@@ -83,24 +83,40 @@ class WebhookTargetViewSet(ModelViewSet):
     ]
     list_filter = ["is_active"]
 
+    def get_permissions_to_register(self):
+        return Permission.objects.none()  # superusers only, never a group
+
     def formfield_for_dbfield(self, db_field, **kwargs):
         if db_field.name == "url":
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, **kwargs)
 
 
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Whoever may view may only view: the log is written by the webhooks alone."""
+class SuperusersOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Only superusers, whatever a group is given: targets hold their secrets."""
+
+    read_only = False
 
     def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
+        if self.read_only and action != "view":
+            return False
+        return user.is_active and user.is_superuser
 
     def users_with_any_permission(self, actions):
-        if "view" not in actions:
+        if self.read_only and "view" not in actions:
             return get_user_model().objects.none()
-        return super().users_with_any_permission(["view"])
+        return get_user_model().objects.filter(is_active=True, is_superuser=True)
 
 
+class ReadOnlyPermissionPolicy(SuperusersOnlyPermissionPolicy):
+    """Superusers may only view: the log is written by the webhooks alone."""
+
+    read_only = True
+
+
+register_permission_policy(
+    WebhookTarget, SuperusersOnlyPermissionPolicy(WebhookTarget), exact_class=True
+)
 register_permission_policy(
     WebhookDelivery, ReadOnlyPermissionPolicy(WebhookDelivery), exact_class=True
 )
@@ -159,9 +175,7 @@ class WebhookDeliveryViewSet(ModelViewSet):
         ]
 
     def get_permissions_to_register(self):
-        return Permission.objects.filter(
-            content_type__app_label="cms", codename="view_webhookdelivery"
-        )
+        return Permission.objects.none()  # superusers only, never a group
 
 
 class WebhooksViewSetGroup(ViewSetGroup):

@@ -63,5 +63,12 @@ class DisclaimerField(Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, page):
-        organisation = OrganisationSettings.for_request(self.context["request"])
-        return expand_db_html(page.medical_disclaimer(organisation) or "")
+        if page.disclaimer:
+            return expand_db_html(page.disclaimer)
+        # The site's default, the same for every item: expanded once per answer.
+        if "default_disclaimer_html" not in self.context:
+            organisation = OrganisationSettings.for_request(self.context["request"])
+            self.context["default_disclaimer_html"] = expand_db_html(
+                page.medical_disclaimer(organisation) or ""
+            )
+        return self.context["default_disclaimer_html"]

@@ -3,12 +3,18 @@
 from django.db.models.signals import pre_delete
 from wagtail.signals import page_published, page_unpublished
 
+from cms.visibility import is_visible
 from cms.webhooks import PAGE_DELETED, PAGE_PUBLISHED, PAGE_UNPUBLISHED, send_event
 from health_articles.models import HealthArticlePage
 
+# Only what the public could see is announced: a scheduled first publication
+# (Wagtail signals it while the page is not yet live), an article in a private
+# section, or a draft being deleted says nothing to the outside world.
+
 
 def article_published(sender, instance, **kwargs):
-    send_event(PAGE_PUBLISHED, instance)
+    if is_visible(instance):
+        send_event(PAGE_PUBLISHED, instance)
 
 
 def article_unpublished(sender, instance, **kwargs):
@@ -16,12 +22,14 @@ def article_unpublished(sender, instance, **kwargs):
     # the database still says live. That is a deletion, sent by article_deleted.
     if HealthArticlePage.objects.filter(pk=instance.pk, live=True).exists():
         return
-    send_event(PAGE_UNPUBLISHED, instance)
+    if HealthArticlePage.objects.filter(pk=instance.pk).public().exists():
+        send_event(PAGE_UNPUBLISHED, instance)
 
 
 # Before the delete, while the page's URL can still be worked out.
 def article_deleted(sender, instance, **kwargs):
-    send_event(PAGE_DELETED, instance)
+    if is_visible(instance):
+        send_event(PAGE_DELETED, instance)
 
 
 def connect():

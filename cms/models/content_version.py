@@ -22,5 +22,23 @@ class ContentVersion(models.Model):
 
     @classmethod
     def current(cls):
-        row = cls.objects.filter(pk=1).values_list("counter", flat=True).first()
-        return row or 0
+        """``(counter, latest expiry passed)`` in one query. A page's expiry time
+        passing changes what is public before anything bumps the counter (the
+        scheduler unpublishes it later), so it is part of the version."""
+        from wagtail.models import Page
+
+        latest_expiry = (
+            Page.objects.filter(live=True, expire_at__lte=timezone.now())
+            .order_by("-expire_at")
+            .values("expire_at")[:1]
+        )
+        row = (
+            cls.objects.filter(pk=1)
+            .annotate(latest_expiry=models.Subquery(latest_expiry))
+            .values_list("counter", "latest_expiry")
+            .first()
+        )
+        if row is None:
+            cls.objects.get_or_create(pk=1)
+            return cls.current()
+        return row

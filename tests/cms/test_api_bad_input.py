@@ -123,3 +123,19 @@ def test_content_blocks_cannot_be_filtered_on(client, article, field):
     assert f"{field} is content blocks and cannot be filtered on" in (
         response.json()["message"]
     )
+
+
+@pytest.mark.parametrize("endpoint", ["images", "documents"])
+def test_too_many_tags_are_refused(client, db, endpoint):
+    tags = ",".join(f"tag{n}" for n in range(60))
+
+    response = client.get(f"/api/v2/{endpoint}/", {"tags": tags})
+
+    assert response.status_code == 400
+    assert "at most 10 tags" in response.json()["message"]
+
+
+def test_a_few_tags_are_fine(client, db):
+    response = client.get("/api/v2/images/", {"tags": "tablets,magnesium"})
+
+    assert response.status_code == 200

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.db import OperationalError, transaction
 from django.urls import reverse
@@ -233,6 +234,53 @@ def test_deleting_the_index_sends_page_deleted_for_each_article(
     assert [(p["event"], p["id"]) for p in receiver.payloads()] == [
         ("page.deleted", article.pk)
     ]
+
+
+@webhooks_test
+def test_scheduled_first_publication_is_announced_only_when_it_goes_live(
+    receiver, target, article_index
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import HealthArticlePageFactory
+
+    page = HealthArticlePageFactory(parent=article_index, live=False)
+    page.go_live_at = timezone.now() + timedelta(days=1)
+    publish(page)
+    run_worker()
+
+    assert receiver.payloads() == []
+
+
+@webhooks_test
+def test_article_in_a_private_section_is_not_announced(receiver, target, article_index):
+    from wagtail.models import PageViewRestriction
+
+    from tests.factories import HealthArticlePageFactory
+
+    PageViewRestriction.objects.create(
+        page=article_index,
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="s3cret",
+    )
+    page = HealthArticlePageFactory(parent=article_index)
+    publish(page)
+    page.delete()
+    run_worker()
+
+    assert receiver.payloads() == []
+
+
+@webhooks_test
+def test_deleting_a_draft_is_not_announced(receiver, target, article_index):
+    from tests.factories import HealthArticlePageFactory
+
+    HealthArticlePageFactory(parent=article_index, live=False).delete()
+    run_worker()
+
+    assert receiver.payloads() == []
 
 
 @webhooks_test
@@ -615,6 +663,36 @@ class TestAdmin:
         home = client.get(reverse("wagtailadmin_home")).content.decode()
         assert "Webhook targets" not in home
         assert "Front end" not in home
+
+    def test_webhook_permissions_cannot_be_given_to_a_group(
+        self, client, admin_client, editor, target
+    ):
+        from django.contrib.auth.models import Permission
+
+        editor.user_permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="cms", codename__contains="webhook"
+            )
+        )
+        client.force_login(editor)
+
+        response = client.get(self.targets_url("edit", target.pk), follow=True)
+
+        assert target.secret not in response.content.decode()
+        assert response.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+        group_form = admin_client.get(reverse("wagtailusers_groups:add"))
+        offered = {
+            int(box["value"])
+            for box in BeautifulSoup(group_form.content, "html.parser").select(
+                "input[name=permissions]"
+            )
+        }
+        webhook_permissions = set(
+            Permission.objects.filter(codename__contains="webhook").values_list(
+                "pk", flat=True
+            )
+        )
+        assert offered and not offered & webhook_permissions
 
     def test_superuser_menu_has_webhooks(self, admin_client, db):
         home = admin_client.get(reverse("wagtailadmin_home")).content.decode()

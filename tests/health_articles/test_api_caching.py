@@ -172,9 +172,9 @@ def test_errors_are_not_cached_publicly(client, db, url):
 def test_moving_an_article_changes_its_etag(client, article, home_page):
     from tests.factories import HealthArticleIndexPageFactory
 
+    other_index = HealthArticleIndexPageFactory(parent=home_page, slug="guides")
     url = detail_url(article)
     before = etag_of(client, url)
-    other_index = HealthArticleIndexPageFactory(parent=home_page, slug="guides")
 
     article.move(other_index, pos="last-child")
 
@@ -207,3 +207,45 @@ def test_renaming_a_topic_changes_the_etag(client, article_index):
 
     response = client.get(detail_url(article), HTTP_IF_NONE_MATCH=before)
     assert response.json()["topics"][0]["name"] == "Akathisia (restlessness)"
+
+
+def test_expiry_time_passing_changes_the_etag_before_the_scheduler_runs(
+    client, article
+):
+    type(article).objects.filter(pk=article.pk).update(
+        expire_at=timezone.now() + timedelta(minutes=1)
+    )
+    with time_machine.travel(timezone.now(), tick=False):
+        before = etag_of(client, LISTING)
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=False):
+        response = client.get(LISTING, HTTP_IF_NONE_MATCH=before)
+
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+
+
+def test_making_a_collection_private_changes_the_documents_etag(client, article_index):
+    from wagtail.models import Collection, CollectionViewRestriction
+    from wagtail_factories import DocumentFactory
+
+    from tests.factories import article_body
+
+    document = DocumentFactory()
+    HealthArticlePageFactory(
+        parent=article_index,
+        body=article_body(
+            sections=1,
+            paragraph_html=f'<p><a linktype="document" id="{document.pk}">x</a></p>',
+        ),
+    )
+    before = etag_of(client, "/api/v2/documents/")
+
+    CollectionViewRestriction.objects.create(
+        collection=Collection.get_first_root_node(),
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password="s3cret",
+    )
+
+    response = client.get("/api/v2/documents/", HTTP_IF_NONE_MATCH=before)
+    assert response.status_code == 200

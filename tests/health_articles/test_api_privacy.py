@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import HealthArticlePageFactory, TopicFactory
+from tests.factories import HealthArticlePageFactory, TopicFactory, article_body
 
 ARTICLES = {"type": "health_articles.HealthArticlePage", "fields": "*"}
 
@@ -91,3 +91,17 @@ def test_the_expired_article_was_public_before_its_time(client, article_index, t
 
     assert found["listing"] == found["search"] == found["topic filter"] == [page.pk]
     assert found["detail"] == 200
+
+
+def test_links_to_an_expired_page_become_plain_text(client, article_index, expired):
+    html = f'<p><a linktype="page" id="{expired.pk}">gone</a></p>'
+    linking = HealthArticlePageFactory(
+        parent=article_index, body=article_body(sections=1, paragraph_html=html)
+    )
+
+    api = client.get(f"/api/v2/pages/{linking.pk}/").content.decode()
+    page = client.get(linking.url).content.decode()
+
+    for text in (api, page):
+        assert expired.slug not in text
+        assert "<a>gone</a>" in text
