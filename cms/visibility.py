@@ -21,3 +21,7 @@ def visible_pages(queryset=None):
 
 def is_visible(page):
     return visible_pages().filter(pk=page.pk).exists()
+
+
+def is_expired(page):
+    return bool(page.expire_at and page.expire_at <= timezone.now())

@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -15,6 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from cms.models import Person, Topic, WebhookDelivery, WebhookTarget
 from cms.publishing import refuse_if_not_ready, refuse_in_editor_if_not_ready
 from cms.rich_text import AbsoluteDocumentLinkHandler, PublicPageLinkHandler
+from cms.visibility import is_expired
 
 
 # Runs after Wagtail's own registration so that ours replace the default handlers.
@@ -22,6 +24,13 @@ from cms.rich_text import AbsoluteDocumentLinkHandler, PublicPageLinkHandler
 def register_link_handlers(features):
     features.register_link_type(PublicPageLinkHandler)
     features.register_link_type(AbsoluteDocumentLinkHandler)
+
+
+# A page past its expiry time is gone at once, not when the scheduler next runs.
+@hooks.register("before_serve_page")
+def refuse_expired_pages(page, request, serve_args, serve_kwargs):
+    if is_expired(page):
+        raise Http404
 
 
 # Wagtail's edit and create views publish without Page.publish(): check here.

@@ -35,6 +35,7 @@ from cms.pagination import paginate
 from cms.preview import HeadlessPreviewable
 from cms.publishing import PublishRefused
 from cms.sharing import share_links
+from cms.visibility import is_expired, visible_pages
 from health_articles.api_filters import ARTICLE_API_FILTERS
 from health_articles.blocks import (
     FAQ_ANCHOR,
@@ -68,10 +69,10 @@ def unique(objects):
 
 class HealthArticleQuerySet(PageQuerySet):
     def for_listing(self):
-        """Live, public articles, newest first, with what article cards show."""
+        """Live, public, unexpired articles, newest first, with what article cards
+        show."""
         return (
-            self.live()
-            .public()
+            visible_pages(self)
             .defer_streamfields()
             .prefetch_related(Prefetch("topics", queryset=ArticleTopic.with_topic()))
             .order_by("-first_published", "-pk")
@@ -485,6 +486,9 @@ class HealthArticlePage(HeadlessPreviewable, Page):
             .exclude(pk=self.pk)
             .distinct()[:limit]
         )
+
+    def get_sitemap_urls(self, request=None):
+        return [] if is_expired(self) else super().get_sitemap_urls(request)
 
     def share_links(self):
         return share_links(self.full_url, self.title)
