@@ -218,6 +218,12 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Reader comments: how long a commenter's IP address is kept (erase_comment_ips).
 COMMENT_IP_RETENTION_DAYS = int(os.environ.get("COMMENT_IP_RETENTION_DAYS", "30"))
 
+# The management commands the periodic runner (`manage.py run_scheduler`, started by
+# `make run`) runs every --interval seconds, in this order. Listed here so that cms
+# never needs to know about the apps: publish scheduled pages and expire old ones;
+# erase commenters' IP addresses after COMMENT_IP_RETENTION_DAYS (one UPDATE).
+PERIODIC_COMMANDS = ["publish_scheduled", "erase_comment_ips"]
+
 # Browser front ends on other origins may read the public API (nothing by default).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/"

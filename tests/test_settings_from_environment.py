@@ -1,5 +1,7 @@
-"""The settings module refuses to start production without its secrets."""
+"""The settings module refuses to start production without its secrets, and reads
+the rest of its configuration from the environment."""
 
+import json
 import os
 import subprocess
 import sys
@@ -15,14 +17,34 @@ PROBE = (
 )
 
 
-def import_settings(**env):
+# What the probes read; the test run's own values must not leak in.
+READ_FROM_ENVIRONMENT = (
+    "DJANGO_",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CACHE_KEY_PREFIX",
+    "TRUSTED_PROXY_COUNT",
+    "COMMENT_IP_RETENTION_DAYS",
+)
+# The cache, the system checks silenced and the comment settings, as JSON.
+CACHE_PROBE = (
+    "import json, config.settings as s; "
+    "print(json.dumps({'cache': s.CACHES['default'], "
+    "'silenced': getattr(s, 'SILENCED_SYSTEM_CHECKS', []), "
+    "'ratelimit_cache': s.RATELIMIT_USE_CACHE, "
+    "'proxies': s.TRUSTED_PROXY_COUNT, "
+    "'ip_retention_days': s.COMMENT_IP_RETENTION_DAYS}))"
+)
+
+
+def import_settings(probe=PROBE, **env):
     clean = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+        if not key.startswith(READ_FROM_ENVIRONMENT)
     }
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         cwd=PROJECT,
         env={**clean, **env},
         capture_output=True,
@@ -79,3 +101,53 @@ def test_unreadable_debug_value_is_a_clear_error(value):
 
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def read_cache_settings(**env):
+    result = import_settings(CACHE_PROBE, DJANGO_DEBUG="true", **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_without_redis_the_cache_is_per_process_and_only_its_checks_are_silenced():
+    found = read_cache_settings()
+
+    assert found["cache"] == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+    }
+    assert found["silenced"] == ["django_ratelimit.E003", "django_ratelimit.W001"]
+    assert found["ratelimit_cache"] == "default"
+
+
+def test_redis_url_selects_django_redis_and_silences_nothing():
+    found = read_cache_settings(REDIS_URL="redis://cache.internal:6379/2")
+
+    assert found["cache"] == {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/2",
+        "KEY_PREFIX": "healthcms",
+    }
+    assert found["silenced"] == []
+    assert found["ratelimit_cache"] == "default"
+
+
+def test_cache_key_prefix_is_read_with_redis():
+    found = read_cache_settings(
+        REDIS_URL="redis://127.0.0.1:6379/0", CACHE_KEY_PREFIX="health-staging"
+    )
+
+    assert found["cache"]["KEY_PREFIX"] == "health-staging"
+
+
+def test_proxy_count_and_ip_retention_default_to_0_and_30_days():
+    found = read_cache_settings()
+
+    assert found["proxies"] == 0
+    assert found["ip_retention_days"] == 30
+
+
+def test_proxy_count_and_ip_retention_are_read_from_the_environment():
+    found = read_cache_settings(TRUSTED_PROXY_COUNT="2", COMMENT_IP_RETENTION_DAYS="7")
+
+    assert found["proxies"] == 2
+    assert found["ip_retention_days"] == 7
