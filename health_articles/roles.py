@@ -22,15 +22,29 @@ MODERATORS = "Moderators"
 WORKFLOW_NAME = "Medical review"
 TASK_NAME = "Approval by a medical reviewer"
 
-# app_label.codename, as Django names permissions.
+# app_label.codename, as Django names permissions. On reader comments (see
+# health_articles.comments.admin): "view" lists them, "change" approves and rejects
+# them, "delete" deletes them, and "add" is the right to reply as staff (nobody adds
+# a reader's comment in the admin).
 GROUP_PERMISSIONS = {
-    HEALTH_EDITORS: ["wagtailadmin.access_admin", "cms.view_person", "cms.view_topic"],
+    HEALTH_EDITORS: [
+        "wagtailadmin.access_admin",
+        "cms.view_person",
+        "cms.view_topic",
+        "health_articles.view_readercomment",
+        "health_articles.add_readercomment",
+    ],
     MEDICAL_REVIEWERS: [
         "wagtailadmin.access_admin",
         "cms.view_person",
         "cms.view_topic",
     ],
-    MODERATORS: ["wagtailadmin.access_admin"],
+    MODERATORS: [
+        "wagtailadmin.access_admin",
+        "health_articles.view_readercomment",
+        "health_articles.change_readercomment",
+        "health_articles.delete_readercomment",
+    ],
 }
 # Page permissions on the articles index (and so on every article under it).
 PAGE_PERMISSIONS = {
@@ -99,7 +113,10 @@ def setup_roles(articles_indexes=()):
 
 
 ROLE_DESCRIPTIONS = {
-    HEALTH_EDITORS: _("write and edit articles, submit them for medical review"),
+    HEALTH_EDITORS: _(
+        "write and edit articles, submit them for medical review, reply to reader "
+        "comments as staff"
+    ),
     MEDICAL_REVIEWERS: _("edit, approve and publish articles"),
     MODERATORS: _("moderate reader comments"),
 }

@@ -8,7 +8,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
+from health_articles.comments import admin as reader_comments
+from health_articles.comments.models import ReaderComment
 from health_articles.models import HealthArticlePage
 from health_articles.reports import ReviewsDueView, reviews_due
 from health_articles.usage import drafts_using
@@ -114,3 +118,27 @@ def keep_people_and_topics_that_drafts_use(request, instances):
             meta = obj._meta
             return redirect(f"wagtailsnippets_{meta.app_label}_{meta.model_name}:list")
     return None
+
+
+# Reader comments (health_articles.comments.admin), never called plain "comments" in
+# the admin: those are Wagtail's notes on drafts. The policy comes before the
+# viewset, which would otherwise make a default one.
+register_permission_policy(
+    ReaderComment,
+    reader_comments.ReaderCommentPermissionPolicy(ReaderComment),
+    exact_class=True,
+)
+register_snippet(reader_comments.ReaderCommentViewSet)
+
+# Ours replace Wagtail's delete for reader comments: registered after it.
+for bulk_action in (
+    reader_comments.ApproveBulkAction,
+    reader_comments.RejectBulkAction,
+    reader_comments.DeleteReaderCommentsBulkAction,
+):
+    hooks.register("register_bulk_action", bulk_action, order=100)
+
+
+@hooks.register("construct_homepage_summary_items")
+def add_pending_reader_comments_summary_item(request, items):
+    items.append(reader_comments.PendingReaderCommentsSummaryItem(request))

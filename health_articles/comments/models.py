@@ -134,7 +134,7 @@ class CommentSettings(BaseSiteSetting):
     panels = [FieldPanel("blocklist")]
 
     class Meta:
-        verbose_name = _("reader comments")
+        verbose_name = _("reader comment settings")
 
     def blocked_words(self):
         return [

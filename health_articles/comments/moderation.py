@@ -3,13 +3,12 @@
 import re
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from cms import content_version
 from health_articles.comments.models import CommentSettings, ReaderComment
@@ -43,15 +42,12 @@ def hold(comment, request):
 
 
 def moderators():
-    """Active moderators and superusers with an e-mail address."""
-    from health_articles.roles import MODERATORS
-
+    """Active users with an e-mail address who may approve reader comments: the
+    Moderators group, superusers, anyone else given the permission."""
     return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=MODERATORS))
+        ModelPermissionPolicy(ReaderComment)
+        .users_with_permission("change")
         .exclude(email="")
-        .distinct()
     )
 
 
@@ -84,3 +80,21 @@ def set_status(comments, status, user):
     if changed:
         content_version.bump()
     return changed
+
+
+def staff_reply(comment, user, text):
+    """``user``'s reply to ``comment``, as staff: approved at once (staff are
+    trusted), so it shows straight away and the model's signal bumps the content
+    version."""
+    return ReaderComment.objects.create(
+        page=comment.page,
+        parent=comment,
+        is_staff_reply=True,
+        staff_author=user,
+        name=(user.get_full_name() or user.get_username())[:100],
+        email=user.email,
+        text=text,
+        status=ReaderComment.Status.APPROVED,
+        moderated_at=timezone.now(),
+        moderated_by=user,
+    )
