@@ -77,7 +77,12 @@ class PublicAPIMixin:
             patch_cache_control(response, private=True, no_store=True)
             return response
         etag = content_version.etag(request.get_host(), request.get_full_path())
-        not_modified = get_conditional_response(request, etag=etag)
+        # Only a real ETag earns a 304 here: "*" would answer 304 for an address
+        # that is an error or not found, before the view has looked.
+        wildcard = request.headers.get("If-None-Match", "").strip() == "*"
+        not_modified = (
+            None if wildcard else get_conditional_response(request, etag=etag)
+        )
         if not_modified is not None:
             not_modified["ETag"] = etag
             cache_publicly(not_modified)

@@ -224,10 +224,12 @@ COMMENT_IP_RETENTION_DAYS = int(os.environ.get("COMMENT_IP_RETENTION_DAYS", "30"
 # erase commenters' IP addresses after COMMENT_IP_RETENTION_DAYS (one UPDATE).
 PERIODIC_COMMANDS = ["publish_scheduled", "erase_comment_ips"]
 
-# Browser front ends on other origins may read the public API (nothing by default).
+# Browser front ends on the origins listed (none by default) may read the public API
+# and send reader comments to it (POST /api/v2/comments/: no other endpoint takes a
+# POST). No credentials: the API reads no cookies.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/"
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag"]
 

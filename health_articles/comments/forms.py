@@ -7,18 +7,23 @@ from health_articles.comments.models import ReaderComment, web_url
 HONEYPOT = "contact_by_fax"
 
 
+class WebAddressField(forms.URLField):
+    """A URL field that takes http and https addresses only, and says so once."""
+
+    default_validators = [web_url]
+    default_error_messages = {"invalid": web_url.message}
+
+
 class ReaderCommentForm(forms.ModelForm):
     """The "Leave a Reply" form: the reader's fields, the signed token and a
     honeypot that people never see (and bots fill in)."""
 
-    website = forms.URLField(
+    website = WebAddressField(
         label=_("Website"),
         required=False,
         max_length=300,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
-        validators=[web_url],
-        error_messages={"invalid": web_url.message},
     )
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -6,6 +6,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -32,7 +33,7 @@ def commentable_article(page_id):
         .first()
     )
     if page is None:
-        raise Http404("This article does not take comments.")
+        raise Http404(_("This article does not take comments."))
     return page
 
 

@@ -3,25 +3,33 @@
 Hypothesis draws parameter names from the OpenAPI document (so new parameters are
 fuzzed as soon as they are documented), from the API's field names and at random,
 with values of every awkward kind. Every answer must be below 500, and every
-refusal a JSON object with a message. The runs are derandomised and bounded, so
-``make test`` stays fast and gives the same result every time.
+refusal a JSON object with a message. Reader comments are posted too: bodies built
+from the documented fields, a good comment with some of them changed, missing or of
+the wrong kind. The runs are derandomised and bounded, so ``make test`` stays fast
+and gives the same result every time.
 """
 
+import json
+import time
 from datetime import date
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import given, settings
+import time_machine
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail_factories import ImageFactory
 
 from cms.openapi import load_schema
+from health_articles.comments import tokens
+from health_articles.comments.models import ReaderComment
 from tests.factories import HealthArticlePageFactory, TopicFactory, rich_section
 
 ARTICLE = "health_articles.HealthArticlePage"
 DOCUMENT = load_schema()
 EXAMPLES_PER_TARGET = 175
+COMMENT_POSTS = 150
 
 
 def resolved(item):
@@ -46,7 +54,13 @@ def field_names():
     """Every field a response can have: clients try them as filters too."""
     schemas = DOCUMENT["components"]["schemas"]
     names = set()
-    for name in ("ArticleListingItem", "PageMeta", "ImageItem", "MediaMeta"):
+    for name in (
+        "ArticleListingItem",
+        "PageMeta",
+        "ImageItem",
+        "MediaMeta",
+        "ReaderComment",
+    ):
         names.update(schemas[name]["properties"])
     return sorted(names)
 
@@ -60,6 +74,7 @@ TARGETS = {
     "page detail": ("/api/v2/pages/{article}/", "/pages/{id}/", {}),
     "page find": ("/api/v2/pages/find/", "/pages/find/", {}),
     "images listing": ("/api/v2/images/", "/images/", {}),
+    "comments listing": ("/api/v2/comments/", "/comments/", {"article": "{article}"}),
     "preview": (
         "/api/v2/preview/",
         "/preview/",
@@ -160,6 +175,14 @@ def fuzz_content(article_index):
         hero_image_alt="Tablets",
     )
     HealthArticlePageFactory(parent=article_index)
+    for number in range(3):
+        ReaderComment.objects.create(
+            page=article,
+            name=f"Reader {number}",
+            email="reader@example.com",
+            text="Thank you.",
+            status=ReaderComment.Status.APPROVED,
+        )
     return {"article": article.pk, "token": article.create_page_preview().token}
 
 
@@ -236,3 +259,154 @@ def test_what_fuzzing_found_is_answered_cleanly(
     assert response.status_code == status
     if status == 400:
         assert response.json()["message"]
+
+
+# Half of a UTF-16 pair: JSON can say "\ud800", no database can store it.
+LONE_SURROGATES = st.text(alphabet=st.characters(categories=["Cs"]), min_size=1)
+# Any JSON value: what a client might put where a field's text belongs.
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | ANYTHING
+    | LONE_SURROGATES,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=5,
+)
+LEFT_OUT = object()
+
+
+def submission_fields():
+    return DOCUMENT["components"]["schemas"]["CommentSubmission"]["properties"]
+
+
+def plausible_body_value(schema):
+    """A value the document says a body field takes (short: ``text`` can be 5,000
+    characters, but the long ones are sampled)."""
+    if "anyOf" in schema:
+        return st.one_of([plausible_body_value(option) for option in schema["anyOf"]])
+    if schema.get("format") == "email":
+        return st.emails()
+    if "pattern" in schema:
+        return st.from_regex(schema["pattern"], fullmatch=True)
+    if "integer" in schema.get("type", ()):
+        low, high = schema.get("minimum", 0), schema.get("maximum", 2**31)
+        return st.integers(low - 2, high + 2)
+    longest = schema.get("maxLength", 300)
+    return st.text(max_size=min(longest, 40)) | st.sampled_from(
+        ["x" * longest, "x" * (longest + 1)]
+    )
+
+
+def body_changes():
+    """A field of the document, or any name, left out or given any value."""
+    fields = submission_fields()
+
+    def values(name):
+        good = plausible_body_value(fields[name])
+        spoilt = st.tuples(good.map(str), LONE_SURROGATES).map("".join)
+        return st.one_of(good, spoilt, JSON_VALUES, st.just(LEFT_OUT))
+
+    documented = st.sampled_from(sorted(fields)).flatmap(
+        lambda name: st.tuples(st.just(name), values(name))
+    )
+    odd = st.tuples(st.text(min_size=1, max_size=12), JSON_VALUES)
+    return st.lists(documented | odd, max_size=3)
+
+
+def changed(body, changes):
+    body = dict(body)
+    for name, value in changes:
+        if value is LEFT_OUT:
+            body.pop(name, None)
+        else:
+            body[name] = value
+    return body
+
+
+def as_form(body):
+    """The body as a browser form would send it: text, one value a key (a lone
+    surrogate as the bytes it would be, which are not UTF-8)."""
+    return urlencode(
+        {
+            name: value if isinstance(value, str) else json.dumps(value)
+            for name, value in body.items()
+            if value is not None
+        },
+        errors="surrogatepass",
+    )
+
+
+@pytest.fixture
+def good_comment(fuzz_content):
+    """A comment that would be accepted, with a token issued a minute ago."""
+    with time_machine.travel(time.time() - 60):
+        token = tokens.issue(fuzz_content["article"])
+    return {
+        "article": fuzz_content["article"],
+        "name": "Grace Reader",
+        "email": "grace@example.com",
+        "website": "https://grace.example",
+        "text": "Thank you for this.",
+        "token": token,
+    }
+
+
+@pytest.fixture
+def no_rate_limits(settings):
+    """The limits would refuse all but the first few posts before reading them."""
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.mark.usefixtures("no_rate_limits")
+def test_comment_posts_never_cause_a_server_error(client, good_comment):
+    statuses = []
+
+    @settings(
+        max_examples=COMMENT_POSTS, deadline=None, derandomize=True, database=None
+    )
+    @given(
+        changes=body_changes(),
+        encoding=st.sampled_from(["json", "json", "form"]),
+        raw=st.none() | st.none() | st.binary(max_size=20),
+    )
+    # Found by fuzzing: a lone surrogate in an otherwise good comment.
+    @example(changes=[("name", "Ada \ud800")], encoding="json", raw=None)
+    @example(changes=[("text", "\udfff")], encoding="form", raw=None)
+    def send(changes, encoding, raw):
+        body = changed(good_comment, changes)
+        if raw is not None:
+            content, content_type = raw, "application/json"
+        elif encoding == "json":
+            content, content_type = json.dumps(body), "application/json"
+        else:
+            content, content_type = as_form(body), "application/x-www-form-urlencoded"
+        try:
+            response = client.post(
+                "/api/v2/comments/", content, content_type=content_type
+            )
+        except Exception as error:
+            raise AssertionError(f"POST {content!r} raised {error!r}") from error
+        statuses.append(response.status_code)
+        assert response.status_code < 500, f"POST {content!r}"
+        assert response["Content-Type"] == "application/json", f"POST {content!r}"
+        data = response.json()
+        assert isinstance(data["message"], str), f"POST {content!r}"
+        if response.status_code == 400:
+            assert all(
+                isinstance(messages, list) and all(isinstance(m, str) for m in messages)
+                for messages in data["errors"].values()
+            ), f"POST {content!r}"
+
+    send()
+
+    assert len(statuses) >= COMMENT_POSTS
+    # Good comments were accepted and bad ones refused, field by field.
+    assert {201, 400} <= set(statuses)
+    assert ReaderComment.objects.filter(
+        status=ReaderComment.Status.PENDING
+    ).count() == statuses.count(201)

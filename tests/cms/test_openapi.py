@@ -6,8 +6,10 @@ the document gives for that path and status.
 
 import json
 import re
+import time
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
@@ -18,6 +20,7 @@ from wagtail_factories import DocumentFactory, ImageFactory
 
 from cms.openapi import load_schema
 from health_articles import stream_data
+from health_articles.comments.models import ReaderComment
 from health_articles.models import HealthArticlePage
 from tests.factories import (
     HealthArticlePageFactory,
@@ -33,6 +36,7 @@ BASE_URI = "urn:health-articles-api:openapi"
 REGISTRY = Registry().with_resource(BASE_URI, DRAFT202012.create_resource(DOCUMENT))
 # Left out of listings' fields=* (they are large): the schema must say so too.
 LISTING_OMITS = HealthArticlePage.api_listing_omits
+KNOWN_STATUSES = {"200", "201", "302", "304", "400", "403", "404", "415", "429"}
 ARTICLE_FILTERS = [
     "topic",
     "reviewer",
@@ -72,9 +76,9 @@ def operations():
             yield path, method, operation
 
 
-def response_schema_pointer(path, status):
+def response_schema_pointer(path, status, method="get"):
     """The JSON pointer, within the document, of the body schema of a response."""
-    pointer = ["paths", path, "get", "responses", str(status)]
+    pointer = ["paths", path, method, "responses", str(status)]
     response = node_at(pointer)
     if "$ref" in response:
         pointer = response["$ref"].removeprefix("#/").split("/")
@@ -102,11 +106,11 @@ def assert_valid(data, schema):
     )
 
 
-def assert_matches_contract(response, path, status):
+def assert_matches_contract(response, path, status, method="get"):
     """The response has this status and a JSON body valid for it."""
     assert response.status_code == status, response.content[:500]
     assert response["Content-Type"] == "application/json"
-    pointer = response_schema_pointer(path, status)
+    pointer = response_schema_pointer(path, status, method)
     data = response.json()
     assert_valid(data, {"$ref": f"{BASE_URI}#{pointer}"})
     return data
@@ -175,7 +179,7 @@ class TestDocument:
             f"/{endpoint}/{suffix}"
             for endpoint in ("pages", "images", "documents")
             for suffix in ("", "{id}/", "find/")
-        } | {"/preview/"}
+        } | {"/preview/", "/comments/", "/comments/token/"}
 
     @pytest.mark.parametrize("name", sorted(DOCUMENT["components"]["schemas"]))
     def test_component_schema_is_valid_json_schema(self, name):
@@ -195,7 +199,7 @@ class TestDocument:
         ids=[f"{method} {path}" for path, method, _ in operations()],
     )
     def test_operation_is_complete(self, path, method, operation):
-        assert method == "get"
+        assert method == "get" or (path, method) == ("/comments/", "post")
         assert operation["operationId"]
         assert operation["summary"]
         parameters = [resolved(parameter) for parameter in operation["parameters"]]
@@ -208,8 +212,11 @@ class TestDocument:
         path_names = {p["name"] for p in parameters if p["in"] == "path"}
         assert path_names == set(re.findall(r"{(\w+)}", path))
         for status, response in operation["responses"].items():
-            assert status in {"200", "302", "304", "400", "403", "404"}
+            assert status in KNOWN_STATUSES
             assert resolved(response)["description"]
+        if method == "post":
+            for media in operation["requestBody"]["content"].values():
+                assert resolved(media["schema"])["properties"]
 
     def test_article_filters_are_documented_on_the_pages_listing(self):
         parameters = {
@@ -229,7 +236,19 @@ class TestDocument:
         assert parameters["limit"]["schema"]["maximum"] == 50
 
     @pytest.mark.parametrize(
-        "name", ["Image", "Person", "Topic", "Error", "ArticleListingItem"]
+        "name",
+        [
+            "Image",
+            "Person",
+            "Topic",
+            "Error",
+            "ArticleListingItem",
+            "ReaderComment",
+            "CommentsListing",
+            "CommentCreated",
+            "FieldErrors",
+            "CommentToken",
+        ],
     )
     def test_objects_whose_keys_we_control_are_closed(self, name):
         assert DOCUMENT["components"]["schemas"][name]["additionalProperties"] is False
@@ -280,8 +299,10 @@ class TestDocsPage:
     def test_lists_every_endpoint(self, page):
         headings = [h3.get_text(strip=True) for h3 in page.select("h3")]
 
-        for path in DOCUMENT["paths"]:
-            assert any(heading.startswith(f"GET {path}:") for heading in headings)
+        for path, method, _operation in operations():
+            assert any(
+                heading.startswith(f"{method.upper()} {path}:") for heading in headings
+            )
         assert page.h1.get_text(strip=True) == "Health articles API"
 
     def test_lists_the_article_filters_with_their_descriptions(self, page):
@@ -568,12 +589,25 @@ ERRORS = [
     # {unused_token} is signed like a real token, but no preview has it.
     ("/api/v2/preview/", {**PREVIEW, "token": "{unused_token}"}, 404, "No preview"),
     ("/api/v2/preview/", {**PREVIEW, "limit": "1"}, 400, "recognised field: limit"),
+    ("/api/v2/comments/", {}, 400, "article is required"),
+    ("/api/v2/comments/", {"article": "five"}, 400, "article must be the id of"),
+    ("/api/v2/comments/", {"article": "{article}", "limit": "51"}, 400, "than 50"),
+    ("/api/v2/comments/", {"article": "{article}", "nope": "1"}, 400, "field: nope"),
+    ("/api/v2/comments/", {"article": "99999"}, 404, "does not take comments"),
+    ("/api/v2/comments/", {"article": "{index}"}, 404, "does not take comments"),
+    ("/api/v2/comments/token/", {}, 400, "article is required"),
+    ("/api/v2/comments/token/", {"article": "-1"}, 400, "article must be the id"),
+    ("/api/v2/comments/token/", {"article": "99999"}, 404, "does not take comments"),
 ]
 
 
 def schema_path(url):
     """The document's path for a URL: ``/api/v2/pages/5/`` is ``/pages/{id}/``."""
     return re.sub(r"/(\d+|\{\w+\})/$", "/{id}/", url.removeprefix("/api/v2"))
+
+
+# The statuses of POST /comments/ that TestCommentsContract produces.
+COMMENT_POST_STATUSES = {"201", "400", "404", "415", "429"}
 
 
 @pytest.mark.parametrize(
@@ -593,18 +627,145 @@ def test_error_matches_the_contract(client, content, url, params, status, messag
 
 
 def test_every_documented_status_is_exercised():
-    """Each path's statuses are those this module's tests produce."""
-    exercised = {(schema_path(url), str(status)) for url, _, status, _ in ERRORS}
+    """Each operation's statuses are those this module's tests produce."""
+    exercised = {(schema_path(url), "get", str(status)) for url, _, status, _ in ERRORS}
     exercised |= {
-        (path, "200") for path in DOCUMENT["paths"] if not path.endswith("find/")
+        (path, "get", "200") for path in DOCUMENT["paths"] if not path.endswith("find/")
     }
-    exercised |= {(path, "302") for path in DOCUMENT["paths"] if path.endswith("find/")}
+    exercised |= {
+        (path, "get", "302") for path in DOCUMENT["paths"] if path.endswith("find/")
+    }
+    exercised |= {("/comments/", "post", status) for status in COMMENT_POST_STATUSES}
     # A 304 (If-None-Match) is left to the tests of the caching headers.
     documented = {
-        (path, status)
-        for path, _method, operation in operations()
+        (path, method, status)
+        for path, method, operation in operations()
         for status in operation["responses"]
         if status != "304"
     }
 
     assert documented <= exercised
+
+
+def comment_submission(article, token):
+    return {
+        "article": article.pk,
+        "name": "Grace Reader",
+        "email": "grace@example.com",
+        "website": "https://grace.example",
+        "text": "Magnesium helped me too.",
+        "token": token,
+    }
+
+
+class TestCommentsContract:
+    """The reader comments endpoints, against the document."""
+
+    @pytest.fixture
+    def token(self, client, content):
+        response = client.get(
+            "/api/v2/comments/token/", {"article": content["article"].pk}
+        )
+        return assert_matches_contract(response, "/comments/token/", 200)["token"]
+
+    def post(self, client, body, **extra):
+        """POST ``body`` as JSON, a few seconds after its token was issued."""
+        with time_machine.travel(time.time() + 5):
+            return client.post(
+                "/api/v2/comments/", body, content_type="application/json", **extra
+            )
+
+    def test_listing(self, client, content):
+        article = content["article"]
+        first = ReaderComment.objects.create(
+            page=article,
+            name="Ada",
+            email="ada@example.com",
+            text="Thank you.",
+            status=ReaderComment.Status.APPROVED,
+        )
+        ReaderComment.objects.create(
+            page=article,
+            parent=first,
+            name="Editor",
+            email="editor@example.com",
+            website="https://health.example",
+            text="You are welcome.",
+            status=ReaderComment.Status.APPROVED,
+            is_staff_reply=True,
+        )
+
+        response = client.get("/api/v2/comments/", {"article": article.pk})
+
+        data = assert_matches_contract(response, "/comments/", 200)
+        assert [item["text"] for item in data["items"]] == [
+            "Thank you.",
+            "You are welcome.",
+        ]
+
+    def test_posted_body_is_a_valid_submission(self, content, token):
+        body = comment_submission(content["article"], token)
+
+        assert_valid(body, component("CommentSubmission"))
+
+    def test_post_received(self, client, content, token):
+        body = comment_submission(content["article"], token)
+
+        response = self.post(client, body)
+
+        data = assert_matches_contract(response, "/comments/", 201, "post")
+        assert data["status"] == "pending moderation"
+        assert response["Cache-Control"] == "private, no-store"
+
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [
+            ({"website": "javascript:alert(1)"}, "website"),
+            ({"name": ""}, "name"),
+            ({"token": "forged"}, "__all__"),
+            ({"contact_by_fax": "0800 000 000"}, "__all__"),
+            ({"article": "five"}, "article"),
+            ({"text": ["a", "list"]}, "text"),
+        ],
+    )
+    def test_post_with_field_errors(self, client, content, token, change, field):
+        body = {**comment_submission(content["article"], token), **change}
+
+        response = self.post(client, body)
+
+        data = assert_matches_contract(response, "/comments/", 400, "post")
+        assert list(data["errors"]) == [field]
+
+    def test_post_with_an_unreadable_body(self, client, content):
+        response = client.post(
+            "/api/v2/comments/", b"{", content_type="application/json"
+        )
+
+        data = assert_matches_contract(response, "/comments/", 400, "post")
+        assert data["errors"] == {}
+
+    def test_post_to_an_article_without_comments(self, client, content, token):
+        article = content["article"]
+        article.comments_enabled = False
+        article.save()
+
+        response = self.post(client, comment_submission(article, token))
+
+        data = assert_matches_contract(response, "/comments/", 404, "post")
+        assert data["message"] == "This article does not take comments."
+
+    def test_post_of_another_media_type(self, client, content):
+        response = client.post("/api/v2/comments/", b"hi", content_type="text/plain")
+
+        data = assert_matches_contract(response, "/comments/", 415, "post")
+        assert "application/json" in data["message"]
+
+    def test_post_too_often(self, client, content, token):
+        body = comment_submission(content["article"], token)
+        for _ in range(5):
+            self.post(client, body)
+
+        response = self.post(client, body)
+
+        data = assert_matches_contract(response, "/comments/", 429, "post")
+        assert "several comments in a short time" in data["message"]

@@ -249,3 +249,12 @@ def test_making_a_collection_private_changes_the_documents_etag(client, article_
 
     response = client.get("/api/v2/documents/", HTTP_IF_NONE_MATCH=before)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v2/pages/999999/", "/api/v2/pages/?order=nonsense", "/api/v2/pages/"]
+)
+def test_wildcard_if_none_match_never_hides_the_answer(client, article, url):
+    response = client.get(url, HTTP_IF_NONE_MATCH="*")
+
+    assert response.status_code != 304

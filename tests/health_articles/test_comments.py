@@ -307,7 +307,7 @@ class TestRefusals:
 
         assert response.status_code == 400
         error = soup_of(response).select_one("#id_website-error").get_text()
-        assert "http://" in error
+        assert error == "Enter a web address starting with http:// or https://."
         self.assert_nothing_saved()
 
     def test_sixth_post_in_a_minute_is_refused(self, article):
