@@ -13,9 +13,12 @@ from django.conf import settings
 
 def _valid(address):
     try:
-        return str(ip_address(address.strip()))
+        parsed = ip_address(address.strip())
     except ValueError:
         return None
+    # A dual-stack socket shows IPv4 clients as ::ffff:a.b.c.d; each is one client.
+    mapped = getattr(parsed, "ipv4_mapped", None)
+    return str(mapped or parsed)
 
 
 def client_ip(request):

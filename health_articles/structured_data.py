@@ -56,7 +56,9 @@ def article_graph(
         ],
         "citation": [citation(child.value) for child in page.references],
         "image": image_url,
-        "commentCount": comment_count if page.comments_enabled else None,
+        "commentCount": (
+            comment_count if page.comments_enabled or comment_count else None
+        ),
         "publisher": {"@id": organisation["@id"]} if organisation else None,
         "breadcrumb": {"@id": f"{url}#breadcrumb"},
     }

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ParseError, UnsupportedMediaType
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from wagtail.api.v2.utils import BadRequestError
@@ -124,7 +124,9 @@ class ReaderCommentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
 
     model = ReaderComment
     renderer_classes = [JSONRenderer]
-    parser_classes = [NestingSafeJSONParser, FormParser, MultiPartParser]
+    # JSON only: a cross-site page cannot send JSON without the CORS preflight that
+    # CORS_ALLOWED_ORIGINS answers, while it could auto-submit a form body.
+    parser_classes = [NestingSafeJSONParser]
     known_query_parameters = frozenset({"article", "limit", "offset", "format", "_"})
     token_query_parameters = frozenset({"article", "_"})
 
@@ -180,9 +182,9 @@ class ReaderCommentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
                 % ", ".join(sorted(unknown))
             )
 
-    def requested_article(self):
+    def requested_article(self, accepting_comments=True):
         """The article named by ``?article=``: 400 without a good id, 404 unless
-        it takes comments (drafts, private and expired articles never do)."""
+        it is public (and, unless told otherwise, takes comments)."""
         value = self.request.GET.get("article")
         if value is None:
             raise BadRequestError(
@@ -192,11 +194,12 @@ class ReaderCommentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
             article_id = parse_article_id(value)
         except ValueError as error:
             raise BadRequestError(article_id_message()) from error
-        return commentable_article(article_id)
+        return commentable_article(article_id, accepting_comments=accepting_comments)
 
     def listing_view(self, request):
         self.check_parameters(self.known_query_parameters)
-        page = self.requested_article()
+        # Comments stay readable when new ones are closed, as on the page.
+        page = self.requested_article(accepting_comments=False)
         comments = self.paginate_queryset(shown_comments(page))
         return self.get_paginated_response(
             self.get_serializer(comments, many=True).data
@@ -240,7 +243,7 @@ class ReaderCommentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
             return self.field_errors(errors)
         page = commentable_article(article_id)
         form = ReaderCommentForm(data, page=page)
-        if not form.is_valid():
+        if not (form.is_valid() and form.use_token()):
             return self.field_errors(
                 {name: list(messages) for name, messages in form.errors.items()}
             )

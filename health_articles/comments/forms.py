@@ -76,6 +76,37 @@ class ReaderCommentForm(forms.ModelForm):
             raise forms.ValidationError(str(error), code="token") from error
         return cleaned
 
+    def use_token(self):
+        """Mark the form's token used, once the form is valid: a token sends one
+        comment. False (with an error on the form) if it was used already."""
+        if tokens.use(self.data.get("token")):
+            return True
+        self.add_error(
+            None,
+            _(
+                "This form has been sent already. Reload the page to write another "
+                "comment."
+            ),
+        )
+        return False
+
+    def replying_to(self):
+        """The approved comment this form replies to, if any (for the page)."""
+        parent_id = (
+            self.cleaned_data.get("reply_to")
+            if self.is_bound and hasattr(self, "cleaned_data")
+            else self.initial.get("reply_to")
+        )
+        if isinstance(parent_id, ReaderComment):
+            return parent_id
+        if not parent_id:
+            return None
+        return (
+            ReaderComment.objects.approved()
+            .filter(pk=parent_id, page=self.page, parent__isnull=True)
+            .first()
+        )
+
     def clean_reply_to(self):
         parent_id = self.cleaned_data.get("reply_to")
         if not parent_id:

@@ -1,6 +1,7 @@
 """Holding, flagging, approving and announcing reader comments."""
 
 import re
+import unicodedata
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,16 +14,23 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from cms import content_version
 from health_articles.comments.models import CommentSettings, ReaderComment
 
-LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 MAX_LINKS = 2  # three or more links flag a comment
+
+
+def normalised(text):
+    """Text as the blocklist sees it: look-alike letters folded (NFKC), invisible
+    characters removed, lower case."""
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def flag_reasons(comment, blocked_words):
     reasons = []
     if len(LINK.findall(comment.text)) > MAX_LINKS:
         reasons.append(_("three or more links"))
-    searched = f"{comment.name}\n{comment.website}\n{comment.text}".lower()
-    found = [word for word in blocked_words if word in searched]
+    searched = normalised(f"{comment.name}\n{comment.website}\n{comment.text}")
+    found = [word for word in blocked_words if normalised(word) in searched]
     if found:
         reasons.append(_("blocked words: %(words)s") % {"words": ", ".join(found)})
     return reasons

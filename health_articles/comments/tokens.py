@@ -4,12 +4,15 @@ A token is issued for one article when a reader starts the form (the article's
 script asks ``comments/<id>/token/``) or opens the plain comment page. A post is
 refused if its token is forged, is for another article, is older than two hours,
 or comes back sooner than three seconds after it was issued (a script, not a
-person typing).
+person typing); and each token sends one comment only (``use``).
 """
 
+import hashlib
+import secrets
 import time
 
 from django.core import signing
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 SALT = "health_articles.comments.form-token"
@@ -22,7 +25,9 @@ class FormTokenError(Exception):
 
 
 def issue(page_id):
-    return signing.dumps({"page": page_id, "issued": time.time()}, salt=SALT)
+    # The nonce keeps two tokens issued in the same instant apart (each is used once).
+    payload = {"page": page_id, "issued": time.time(), "nonce": secrets.token_hex(8)}
+    return signing.dumps(payload, salt=SALT)
 
 
 def check(token, page_id):
@@ -47,3 +52,10 @@ def check(token, page_id):
         raise FormTokenError(
             _("That was very quick. Wait a few seconds and send your comment again.")
         )
+
+
+def use(token):
+    """Record ``token`` as used; False if it had been used already. Kept in the
+    shared cache (Redis in production) for as long as a token lives."""
+    key = "comment-token:" + hashlib.sha256((token or "").encode()).hexdigest()
+    return cache.add(key, 1, timeout=MAX_AGE_SECONDS + 60)

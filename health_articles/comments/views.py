@@ -5,13 +5,14 @@ from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from cms.api_filters import MAX_INTEGER
 from cms.client_ip import client_ip
+from cms.visibility import visible_pages
 from health_articles.comments import tokens
 from health_articles.comments.forms import HONEYPOT, ReaderCommentForm
 from health_articles.comments.moderation import hold
@@ -21,17 +22,17 @@ from health_articles.comments.moderation import hold
 RATES = ("5/m", "30/h")
 
 
-def commentable_article(page_id):
-    """The live, public, unexpired article that takes comments, or 404."""
+def commentable_article(page_id, accepting_comments=True):
+    """The live, public, unexpired article (taking comments, unless told
+    otherwise), or 404."""
     from health_articles.models import HealthArticlePage
 
-    page = (
-        HealthArticlePage.objects.live()
-        .public()
-        .filter(pk=page_id, comments_enabled=True)
-        .exclude(expire_at__lte=timezone.now())
-        .first()
-    )
+    if not 0 < page_id <= MAX_INTEGER:
+        raise Http404(_("This article does not take comments."))
+    articles = visible_pages(HealthArticlePage.objects.filter(pk=page_id))
+    if accepting_comments:
+        articles = articles.filter(comments_enabled=True)
+    page = articles.first()
     if page is None:
         raise Http404(_("This article does not take comments."))
     return page
@@ -73,7 +74,7 @@ def comment_page(request, page_id):
         if getattr(request, "limited", False):
             return rate_limited(request)
         form = ReaderCommentForm(request.POST, page=page)
-        if form.is_valid():
+        if form.is_valid() and form.use_token():
             comment = form.save(commit=False)
             comment.ip_address = client_ip(request)
             hold(comment, request)
@@ -82,7 +83,7 @@ def comment_page(request, page_id):
     else:
         form = ReaderCommentForm(page=page, initial={"token": tokens.issue(page.pk)})
         reply_to = request.GET.get("reply_to", "")
-        if reply_to.isdigit():
+        if reply_to.isascii() and reply_to.isdigit() and int(reply_to) <= MAX_INTEGER:
             form.initial["reply_to"] = int(reply_to)
     # A fresh token with every form shown, so a corrected form can be sent again.
     form.data = form.data.copy() if form.is_bound else form.data
@@ -96,6 +97,7 @@ def comment_page(request, page_id):
                 "page": page,
                 "form": form,
                 "honeypot": form[HONEYPOT],
+                "replying_to": form.replying_to(),
                 "sent": request.GET.get("sent") == "1" and request.method == "GET",
             },
             status=status,

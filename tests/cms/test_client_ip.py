@@ -46,3 +46,12 @@ def test_missing_header_falls_back_to_the_connection(settings):
     settings.TRUSTED_PROXY_COUNT = 1
 
     assert client_ip(request_from("10.0.0.1")) == "10.0.0.1"
+
+
+def test_ipv4_clients_of_a_dual_stack_socket_are_told_apart(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+
+    first = client_ip(request_from("::ffff:198.51.100.1"))
+    second = client_ip(request_from("::ffff:198.51.100.2"))
+
+    assert (first, second) == ("198.51.100.1", "198.51.100.2")

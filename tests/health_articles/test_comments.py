@@ -90,7 +90,7 @@ class TestTheForm:
         assert labels["id_text"] == "Comment *"
         assert form_section.select_one(".comment-form__trap")["aria-hidden"] == "true"
 
-    def test_article_html_is_the_same_for_every_visitor(self, article, admin_user):
+    def test_article_html_is_the_same_for_every_visitor(self, article):
         first, second = Client(), Client()
         second.get(token_url(article))  # a visitor who has started the form
 
@@ -327,6 +327,83 @@ class TestRefusals:
 
         assert Reader(article, address="198.51.100.79").post().status_code == 302
 
+    def test_one_token_sends_one_comment(self, reader):
+        tokens = reader.tokens()
+
+        first = reader.post(tokens=tokens)
+        second = reader.post(tokens=tokens, text="The same form again")
+
+        assert (first.status_code, second.status_code) == (302, 400)
+        assert "sent already" in second.content.decode()
+        assert ReaderComment.objects.count() == 1
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/comments/99999999999999999999999/",
+            "/comments/99999999999999999999999/token/",
+            "/comments/{pk}/?reply_to=²",
+            "/comments/{pk}/?reply_to=99999999999999999999",
+        ],
+    )
+    def test_odd_addresses_are_answered_cleanly(self, client, article, url):
+        response = client.get(url.format(pk=article.pk))
+
+        assert response.status_code in (200, 404)
+
+    @pytest.mark.parametrize("kind", ["private", "expired"])
+    def test_private_and_expired_articles_take_no_comments(self, client, article, kind):
+        from datetime import timedelta
+
+        from django.utils import timezone
+        from wagtail.models import PageViewRestriction
+
+        if kind == "private":
+            PageViewRestriction.objects.create(
+                page=article, restriction_type=PageViewRestriction.LOGIN
+            )
+        else:
+            type(article).objects.filter(pk=article.pk).update(
+                expire_at=timezone.now() - timedelta(minutes=1)
+            )
+
+        assert client.get(token_url(article)).status_code == 404
+        assert client.get(comment_url(article)).status_code == 404
+        assert client.post(comment_url(article), reader_fields()).status_code == 404
+        self.assert_nothing_saved()
+
+
+class TestReplies:
+    def test_readers_reply_from_the_article(self, client, article):
+        parent = ReaderComment.objects.create(
+            page=article, name="First", email=EMAIL, text="One", status="approved"
+        )
+
+        link = soup_of(client.get(article.url)).select_one(".comment__reply a")
+        assert link["aria-label"] == "Reply to First"
+        page = soup_of(client.get(link["href"]))
+
+        assert "Replying to First" in page.select_one(".comment-form__replying").text
+        assert page.select_one("input[name=reply_to]")["value"] == str(parent.pk)
+
+    def test_closed_articles_keep_their_comments_without_the_form(
+        self, client, article
+    ):
+        ReaderComment.objects.create(
+            page=article, name="First", email=EMAIL, text="One", status="approved"
+        )
+        article.comments_enabled = False
+        article.save_revision().publish()
+
+        soup = soup_of(client.get(article.url))
+
+        assert soup.select_one("#comments-heading").get_text() == "1 comment"
+        assert soup.select_one("#respond") is None
+        assert soup.select_one(".comment__reply") is None
+        graph = json.loads(soup.select_one("script[type='application/ld+json']").string)
+        web_page = next(n for n in graph["@graph"] if n["@type"] == "MedicalWebPage")
+        assert web_page["commentCount"] == 1
+
 
 class TestEscaping:
     def test_hostile_text_is_stored_as_text_and_shown_escaped(self, client, reader):
@@ -369,6 +446,24 @@ class TestFlagging:
         comment = ReaderComment.objects.get()
         assert comment.flagged
         assert "miracle cure" in comment.flag_reasons
+
+    def test_two_links_are_not_three(self, reader):
+        reader.post(text="See https://www.a.example and https://www.b.example")
+
+        assert not ReaderComment.objects.get().flagged
+
+    def test_look_alike_letters_do_not_hide_a_blocked_word(self, reader):
+        from wagtail.models import Site
+
+        from health_articles.comments.models import CommentSettings
+
+        settings = CommentSettings.for_site(Site.objects.get())
+        settings.blocklist = "casino"
+        settings.save()
+
+        reader.post(text="Best ｃａｓｉｎｏ in town, c\u200basino too")
+
+        assert ReaderComment.objects.get().flagged
 
     def test_ordinary_comment_is_not_flagged(self, reader):
         reader.post(text="See https://www.nhs.uk for advice.")

@@ -73,6 +73,11 @@ def body(client, article):
     }
 
 
+def fresh(client, article, body):
+    """``body`` with a new token (each token sends one comment)."""
+    return {**body, "token": issue_token(client, article)}
+
+
 def draft(article_index):
     return HealthArticlePageFactory(parent=article_index, live=False)
 
@@ -213,8 +218,20 @@ class TestListing:
             "article must be the id of an article: a whole number from 1 to "
         )
 
-    @pytest.mark.parametrize("make", UNCOMMENTABLE)
-    def test_article_without_comments_shows_none(self, client, article_index, make):
+    def test_closed_article_still_lists_its_comments_as_the_page_does(
+        self, client, article_index
+    ):
+        article = closed(article_index)
+        comment(article, "Approved before")
+
+        response = listed(client, article)
+
+        assert response.status_code == 200
+        assert [c["text"] for c in response.json()["items"]] == ["Approved before"]
+        assert "Approved before" in client.get(article.url).content.decode()
+
+    @pytest.mark.parametrize("make", [draft, private, expired])
+    def test_article_not_public_shows_none(self, client, article_index, make):
         article = make(article_index)
         comment(article, "Approved before")
 
@@ -327,12 +344,14 @@ class TestPosting:
         assert saved.ip_address == "198.51.100.7"
         assert texts(listed(client, article)) == []
 
-    def test_a_form_body_works_too(self, client, article, body):
+    def test_a_form_body_is_refused(self, client, article, body):
+        # A cross-site page can auto-submit a form without a CORS preflight; JSON
+        # it cannot send, so CORS_ALLOWED_ORIGINS decides who may post.
         with time_machine.travel(time.time() + 5):
             response = client.post(URL, body)
 
-        assert response.status_code == 201
-        assert ReaderComment.objects.get().text == body["text"]
+        assert response.status_code == 415
+        assert not ReaderComment.objects.exists()
 
     def test_needs_no_csrf_token_and_ignores_the_session(self, article, body, editor):
         client = Client(enforce_csrf_checks=True)
@@ -488,8 +507,15 @@ class TestPosting:
         (item,) = response.json()["items"]
         assert (item["name"], item["text"]) == (name, text)
 
-    def test_sixth_post_in_a_minute_is_refused(self, client, body):
-        responses = [post(client, body) for _ in range(6)]
+    def test_one_token_sends_one_comment(self, client, body):
+        first, second = post(client, body), post(client, body)
+
+        assert (first.status_code, second.status_code) == (201, 400)
+        assert "sent already" in second.json()["errors"]["__all__"][0]
+        assert ReaderComment.objects.count() == 1
+
+    def test_sixth_post_in_a_minute_is_refused(self, client, article, body):
+        responses = [post(client, fresh(client, article, body)) for _ in range(6)]
 
         assert [r.status_code for r in responses] == [201] * 5 + [429]
         assert responses[-1].json() == {
@@ -499,12 +525,12 @@ class TestPosting:
         assert responses[-1]["Cache-Control"] == "private, no-store"
         assert ReaderComment.objects.count() == 5
 
-    def test_each_address_has_its_own_limit(self, client, body):
+    def test_each_address_has_its_own_limit(self, client, article, body):
         for _ in range(5):
-            post(client, body, REMOTE_ADDR="192.0.2.1")
+            post(client, fresh(client, article, body), REMOTE_ADDR="192.0.2.1")
 
-        refused = post(client, body, REMOTE_ADDR="192.0.2.1")
-        accepted = post(client, body, REMOTE_ADDR="192.0.2.2")
+        refused = post(client, fresh(client, article, body), REMOTE_ADDR="192.0.2.1")
+        accepted = post(client, fresh(client, article, body), REMOTE_ADDR="192.0.2.2")
 
         assert (refused.status_code, accepted.status_code) == (429, 201)
         assert ReaderComment.objects.count() == 6
@@ -512,12 +538,13 @@ class TestPosting:
     def test_html_form_posts_count_against_the_same_limit(self, client, article, body):
         page_url = reverse("comment_page", args=[article.pk])
         form = {name: value for name, value in body.items() if name != "article"}
-        with time_machine.travel(time.time() + 5):
-            for _ in range(5):
+        for _ in range(5):
+            form["token"] = issue_token(client, article)
+            with time_machine.travel(time.time() + 5):
                 client.post(page_url, form)
         assert ReaderComment.objects.count() == 5
 
-        response = post(client, body)
+        response = post(client, fresh(client, article, body))
 
         assert response.status_code == 429
         assert ReaderComment.objects.count() == 5

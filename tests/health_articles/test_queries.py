@@ -49,3 +49,38 @@ def test_query_count_does_not_grow_with_sections_or_faq_items(
     )
 
     assert small_count == large_count
+
+
+def test_article_page_queries_do_not_grow_with_comments(
+    client, small_and_large, django_assert_max_num_queries
+):
+    from health_articles.comments.models import ReaderComment
+
+    small, large = small_and_large
+    for page, count in ((small, 1), (large, 30)):
+        for n in range(count):
+            parent = ReaderComment.objects.create(
+                page=page,
+                name=f"Reader {n}",
+                email="r@example.org",
+                text="Hi",
+                status="approved",
+            )
+            ReaderComment.objects.create(
+                page=page,
+                parent=parent,
+                name="Staff",
+                email="s@example.org",
+                text="Reply",
+                status="approved",
+                is_staff_reply=True,
+            )
+    client.get(small.url)
+
+    budget = MAX_QUERIES["article page"]
+    counts = [
+        count_queries(client, page.url, django_assert_max_num_queries, budget)
+        for page in (small, large)
+    ]
+
+    assert counts[0] == counts[1]
