@@ -64,3 +64,10 @@ check: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts
+
+# Imports a generated 2,000-post WordPress export into a fresh temporary SQLite
+# database under GNU time (apt-get install -y time) and prints posts/second and peak
+# memory; see docs/performance.md.
+.PHONY: bench
+bench: install-test
+	$(BIN)/python bench/import_wordpress.py

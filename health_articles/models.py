@@ -56,6 +56,7 @@ from health_articles.serializers import (
     RepresentationListField,
 )
 from health_articles.structured_data import article_graph
+from health_articles.wordpress.panels import WordPressOriginPanel
 
 WORDS_PER_MINUTE = 200
 
@@ -261,7 +262,10 @@ class HealthArticlePage(HeadlessPreviewable, Page):
         FieldPanel("disclaimer"),
     ]
     reference_panels = [FieldPanel("references")]
-    settings_panels = Page.settings_panels + [FieldPanel("comments_enabled")]
+    settings_panels = Page.settings_panels + [
+        FieldPanel("comments_enabled"),
+        WordPressOriginPanel(),
+    ]
 
     edit_handler = TabbedInterface(
         [
@@ -578,6 +582,7 @@ from health_articles.comments.models import (  # noqa: E402
     CommentSettings,
     ReaderComment,
 )
+from health_articles.wordpress.models import WordPressOrigin  # noqa: E402
 
 __all__ = [
     "ArticleAuthor",
@@ -587,4 +592,5 @@ __all__ = [
     "HealthArticleIndexPage",
     "HealthArticlePage",
     "ReaderComment",
+    "WordPressOrigin",
 ]

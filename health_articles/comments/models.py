@@ -84,6 +84,13 @@ class ReaderComment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    import_key = models.CharField(
+        _("imported from"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("Where an imported comment came from (e.g. its WordPress id)."),
+    )
 
     objects = ReaderCommentQuerySet.as_manager()
 
@@ -92,6 +99,13 @@ class ReaderComment(models.Model):
         verbose_name_plural = _("reader comments")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["page", "status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "import_key"],
+                condition=~models.Q(import_key=""),
+                name="reader_comment_imported_once",
+            )
+        ]
 
     def __str__(self):
         return _("%(name)s on “%(article)s”") % {

@@ -1,0 +1,1 @@
+"""Import of WordPress exports (WXR) as health articles."""
