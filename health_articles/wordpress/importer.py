@@ -113,7 +113,7 @@ class WordPressImporter:
                 self.report.skipped.append(
                     (
                         item.title or f"#{item.post_id}",
-                        f"a {item.post_type}, not a post",
+                        f"not a post (its type is {item.post_type})",
                     )
                 )
                 continue
