@@ -217,7 +217,9 @@ class WordPressImporter:
                 "imported_revision": page.get_latest_revision(),
             },
         )
-        self.add_redirect(item, page, title)
+        if wants_live and not problems:
+            # A redirect to a draft would tell anyone its new address.
+            self.add_redirect(item, page, title)
         self.import_comments(item, page)
         return "updated" if origin else "created"
 

@@ -447,3 +447,15 @@ class TestImages:
 
         assert "no --media-dir" in output
         assert HealthArticlePage.objects.get(slug="forms").live
+
+
+def test_drafts_get_no_redirect(client, article_index, tmp_path):
+    export = export_of(
+        tmp_path, post(5, "secret-plans", "<h2>Plans</h2>\n\nSoon.", status="draft")
+    )
+
+    run_import(export)
+
+    assert HealthArticlePage.objects.get(slug="secret-plans").live is False
+    assert not Redirect.objects.exists()
+    assert client.get("/secret-plans/").status_code == 404
