@@ -9,6 +9,7 @@ exists, links between posts are resolved. A re-import updates pages in place
 
 import hashlib
 import logging
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 DRAFT_STATUSES = {"draft", "pending", "private", "future", "auto-draft"}
 SKIPPED_CATEGORIES = {"uncategorized"}
 SUMMARY_LENGTH = 300
+SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 COMMENT_STATUSES = {
     "1": ReaderComment.Status.APPROVED,
     "approve": ReaderComment.Status.APPROVED,
@@ -242,7 +244,8 @@ class WordPressImporter:
 
     @staticmethod
     def summary_of(item, converted):
-        text = " ".join(strip_tags(item.excerpt).split()) or converted.first_paragraph
+        excerpt = SCRIPT_OR_STYLE.sub(" ", item.excerpt)
+        text = " ".join(strip_tags(excerpt).split()) or converted.first_paragraph
         text = text or item.title
         return Truncator(text).chars(SUMMARY_LENGTH, truncate="…")
 

@@ -459,3 +459,19 @@ def test_drafts_get_no_redirect(client, article_index, tmp_path):
     assert HealthArticlePage.objects.get(slug="secret-plans").live is False
     assert not Redirect.objects.exists()
     assert client.get("/secret-plans/").status_code == 404
+
+
+def test_an_excerpts_script_is_not_summary_text(article_index, tmp_path, reviewer):
+    export = export_of(
+        tmp_path,
+        post(
+            4,
+            "scripted",
+            "<h2>A</h2>\n\nBody.",
+            excerpt="Plain words.<script>alert(1)</script>",
+        ),
+    )
+
+    run_import(export, *reviewed(reviewer))
+
+    assert HealthArticlePage.objects.get(slug="scripted").summary == "Plain words."
