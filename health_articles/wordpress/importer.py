@@ -8,6 +8,7 @@ exists, links between posts are resolved. A re-import updates pages in place
 """
 
 import hashlib
+import html
 import logging
 import re
 import uuid
@@ -21,11 +22,13 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
+from willow.image import UnrecognisedImageFormatError
 
 from cms.models import Person, Topic
+from cms.publishing import PublishRefused
 from health_articles.comments.models import ReaderComment
 from health_articles.review import default_next_review
 from health_articles.wordpress import body as body_conversion
@@ -87,6 +90,10 @@ def stable_ids(raw, seed, path="body"):
     return raw
 
 
+def is_web_address(url):
+    return bool(url) and urlsplit(url).scheme in ("http", "https")
+
+
 class ItemFailed(Exception):
     pass
 
@@ -103,6 +110,7 @@ class WordPressImporter:
         self.report = Report()
         self.images = {}
         self.pending_links = []  # page ids whose body holds placeholders
+        self.published_now = set()  # page ids this run published
 
     # The two passes -------------------------------------------------------------
 
@@ -133,6 +141,7 @@ class WordPressImporter:
         if item.status in DRAFT_STATUSES and self.options.skip_drafts:
             self.report.skipped.append((title, f"a {item.status} post (--skip-drafts)"))
             return
+        known_images = dict(self.images)
         try:
             with transaction.atomic():
                 outcome = self.write_post(item, title)
@@ -144,8 +153,10 @@ class WordPressImporter:
             self.report.skipped.append((title, str(error)))
             return
         except Exception as error:  # one bad item never stops the others
-            logger.exception("WordPress post %s failed to import", item.post_id)
-            self.report.skipped.append((title, f"failed and was rolled back: {error}"))
+            logger.debug("WordPress post %s failed", item.post_id, exc_info=True)
+            self.images = known_images  # what this post stored was rolled back
+            reason = str(error)[:200]
+            self.report.skipped.append((title, f"failed and was rolled back: {reason}"))
             return
         if outcome:
             getattr(self.report, outcome).append(title)
@@ -175,7 +186,7 @@ class WordPressImporter:
             raise ItemFailed("has no content to import")
 
         page = origin.page.specific if origin else HealthArticlePage()
-        page.title = item.title or self.survey.post_slugs[item.post_id]
+        page.title = (item.title or self.survey.post_slugs[item.post_id])[:255]
         page.slug = self.slug_for(item, page)
         page.summary = self.summary_of(item, converted)
         page.search_description = item.meta.get("_yoast_wpseo_metadesc", "")[:255]
@@ -187,7 +198,11 @@ class WordPressImporter:
             page.last_reviewed = self.options.reviewed_on
             page.next_review_due = default_next_review(self.options.reviewed_on)
 
-        wants_live = item.status == "publish"
+        wants_live = item.status == "publish" and not item.password
+        if item.status == "publish" and item.password:
+            self.report.warn(
+                title, "password-protected in WordPress: imported as a draft."
+            )
         self.set_people_and_topics(page, item)
         if origin is None:
             page.live = False
@@ -197,8 +212,13 @@ class WordPressImporter:
             self.pending_links.append(page.pk)
 
         problems = page.publishing_problems() if wants_live else []
+        if not wants_live and page.live:
+            # A post taken out of public view in WordPress leaves it here too.
+            page.unpublish()
+            self.report.warn(title, "no longer published in WordPress: unpublished.")
         if wants_live and not problems:
             revision.publish()
+            self.published_now.add(page.pk)
             if item.date_gmt:
                 type(page).objects.filter(pk=page.pk).update(
                     first_published_at=item.date_gmt
@@ -215,7 +235,7 @@ class WordPressImporter:
             defaults={
                 "page": page,
                 "post_id": item.post_id,
-                "original_url": item.link[:500],
+                "original_url": item.link[:500] if is_web_address(item.link) else "",
                 "imported_revision": page.get_latest_revision(),
             },
         )
@@ -231,7 +251,9 @@ class WordPressImporter:
     def slug_for(self, item, page):
         from health_articles.models import HealthArticlePage
 
-        base = slugify(self.survey.post_slugs.get(item.post_id) or item.title)[:200]
+        base = slugify(
+            self.survey.post_slugs.get(item.post_id) or item.title, allow_unicode=True
+        )[:200]
         base = base or f"post-{item.post_id}"
         siblings = HealthArticlePage.objects.child_of(self.options.index)
         if page.pk:
@@ -245,9 +267,12 @@ class WordPressImporter:
     @staticmethod
     def summary_of(item, converted):
         excerpt = SCRIPT_OR_STYLE.sub(" ", item.excerpt)
-        text = " ".join(strip_tags(excerpt).split()) or converted.first_paragraph
-        text = text or item.title
-        return Truncator(text).chars(SUMMARY_LENGTH, truncate="…")
+        text = " ".join(html.unescape(strip_tags(excerpt)).split())
+        text = text or converted.first_paragraph or item.title
+        if len(text) <= SUMMARY_LENGTH:
+            return text
+        # Cut at a word: at most 300 characters with the ellipsis.
+        return text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
     def set_people_and_topics(self, page, item):
         from health_articles.models import ArticleAuthor, ArticleReviewer, ArticleTopic
@@ -283,7 +308,9 @@ class WordPressImporter:
         topic = Topic.objects.filter(slug=slug).first()
         if topic is None:
             topic = Topic.objects.create(
-                name=term.name or term.slug, slug=slug, kind=self.options.topic_kind
+                name=html.unescape(term.name or term.slug)[:255],
+                slug=slug,
+                kind=self.options.topic_kind,
             )
             self.report.warn(
                 title,
@@ -299,6 +326,9 @@ class WordPressImporter:
         return self.survey.url_to_post.get(key)
 
     def image_for(self, ref, title):
+        if not ref.src or ref.src.startswith("data:") or "\x00" in unquote(ref.src):
+            self.report.warn(title, "an image embedded in the post itself was skipped")
+            return None
         if self.options.media_dir is None:
             self.report.warn(title, f"no --media-dir, so image {ref.src} was skipped")
             return None
@@ -307,7 +337,11 @@ class WordPressImporter:
             return None  # the converter reports it, with the alt text
         if self.options.dry_run:
             return None
-        return self.stored_image(path, ref)
+        try:
+            return self.stored_image(path, ref)
+        except (OSError, ValueError, UnrecognisedImageFormatError) as error:
+            self.report.warn(title, f"image {path.name} could not be read: {error}")
+            return None
 
     def media_file(self, src):
         """The file under --media-dir for an uploads URL, trying the original when
@@ -347,10 +381,11 @@ class WordPressImporter:
         return self.images[digest]
 
     def add_redirect(self, item, page, title):
-        old_path = urlsplit(item.link).path if item.link else ""
-        if not old_path or old_path == "/":
+        if not is_web_address(item.link):
             return
-        old_path = Redirect.normalise_path(old_path)
+        old_path = Redirect.normalise_path(urlsplit(item.link).path or "/")
+        if old_path in ("", "/"):
+            return
         if page.url and Redirect.normalise_path(page.url) == old_path:
             return  # the article is at its old address already
         Redirect.objects.update_or_create(
@@ -433,8 +468,11 @@ class WordPressImporter:
                 )
                 latest.body = body
                 revision = latest.save_revision()
-                if page.live:
-                    revision.publish()
+                if page.pk in self.published_now:
+                    try:
+                        revision.publish()
+                    except PublishRefused as refused:
+                        self.report.warn(page.title, refused)
                 WordPressOrigin.objects.filter(page=page).update(
                     imported_revision=revision
                 )

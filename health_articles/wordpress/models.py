@@ -31,7 +31,15 @@ class WordPressOrigin(models.Model):
         return self.original_url or self.guid
 
     def edited_since_import(self):
-        return (
-            self.imported_revision_id is not None
-            and self.page.latest_revision_id != self.imported_revision_id
-        )
+        """A newer revision, or an editor unpublishing it, since the import."""
+        from wagtail.models import PageLogEntry
+
+        if self.imported_revision_id is None:
+            return False
+        if self.page.latest_revision_id != self.imported_revision_id:
+            return True
+        return PageLogEntry.objects.filter(
+            page_id=self.page_id,
+            action="wagtail.unpublish",
+            timestamp__gt=self.imported_at,
+        ).exists()

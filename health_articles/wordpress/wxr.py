@@ -114,6 +114,7 @@ class WPItem:
     comment_status: str  # "open" / "closed"
     comments: tuple[WPComment, ...]
     attachment_url: str  # wp:attachment_url, "" if none
+    password: str = ""  # wp:post_password: the post was password-protected
 
 
 @dataclass
@@ -268,6 +269,8 @@ class _ChannelStream:
                     f"Line {line}: the file uses XML entities, which WordPress "
                     "exports never do."
                 ) from None
+            except (LookupError, ValueError) as error:  # an unknown encoding
+                raise WXRError(f"The file cannot be decoded: {error}.") from None
         if not self.version:
             raise WXRError(
                 "This is XML but not a WordPress export (no <wp:wxr_version>)."
@@ -483,6 +486,7 @@ def _item(element, stream):
         comment_status=field(wp + "comment_status"),
         comments=tuple(comments),
         attachment_url=field(wp + "attachment_url"),
+        password=field(wp + "post_password"),
     )
 
 

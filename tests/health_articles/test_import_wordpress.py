@@ -475,3 +475,96 @@ def test_an_excerpts_script_is_not_summary_text(article_index, tmp_path, reviewe
     run_import(export, *reviewed(reviewer))
 
     assert HealthArticlePage.objects.get(slug="scripted").summary == "Plain words."
+
+
+class TestReviewFixes:
+    def test_a_post_made_private_is_taken_down(self, article_index, tmp_path, reviewer):
+        run_import(
+            export_of(tmp_path, post(1, "was-public", "<h2>A</h2>\n\nB.")),
+            *reviewed(reviewer),
+        )
+        assert HealthArticlePage.objects.get(slug="was-public").live
+
+        private = export_of(
+            tmp_path,
+            post(1, "was-public", "<h2>A</h2>\n\nB.", status="private"),
+            name="again.xml",
+        )
+        output = run_import(private, *reviewed(reviewer))
+
+        assert not HealthArticlePage.objects.get(slug="was-public").live
+        assert "no longer published in WordPress" in output
+
+    def test_an_article_an_editor_unpublished_stays_down(
+        self, article_index, tmp_path, reviewer
+    ):
+        export = export_of(tmp_path, post(1, "taken-down", "<h2>A</h2>\n\nB."))
+        run_import(export, *reviewed(reviewer))
+        HealthArticlePage.objects.get(slug="taken-down").unpublish(log_action=True)
+
+        output = run_import(export, *reviewed(reviewer))
+
+        assert not HealthArticlePage.objects.get(slug="taken-down").live
+        assert "edited in Wagtail since it was imported" in output
+
+    def test_password_protected_posts_stay_drafts(
+        self, article_index, tmp_path, reviewer
+    ):
+        export = export_of(tmp_path, post(2, "members", "<h2>A</h2>\n\nB."))
+        text = export.read_text().replace(
+            "<wp:post_type>",
+            "<wp:post_password><![CDATA[s3cret]]></wp:post_password><wp:post_type>",
+        )
+        export.write_text(text)
+
+        output = run_import(export, *reviewed(reviewer))
+
+        assert not HealthArticlePage.objects.get(slug="members").live
+        assert "password-protected" in output
+
+    def test_odd_images_and_links_do_not_lose_the_post(
+        self, article_index, tmp_path, reviewer
+    ):
+        media = tmp_path / "uploads"
+        (media / "2023").mkdir(parents=True)
+        (media / "2023" / "fake.jpg").write_text("not an image")
+        content = (
+            "<h2>A</h2>\n\nText.\n\n"
+            '<img src="data:image/png;base64,iVBORw0KGgo=" alt="pasted">\n\n'
+            '<img src="https://health-blog.example/wp-content/uploads/2023/fake.jpg"'
+            ' alt="fake">'
+        )
+        export = export_of(tmp_path, post(3, "odd", content))
+        export.write_text(
+            export.read_text().replace(
+                "<link>https://health-blog.example/odd/</link>",
+                "<link>javascript:alert(1)</link>",
+            )
+        )
+
+        output = run_import(export, "--media-dir", str(media), *reviewed(reviewer))
+
+        page = HealthArticlePage.objects.get(slug="odd")
+        assert page.live
+        assert "could not be read" in output
+        assert WordPressOrigin.objects.get(page=page).original_url == ""
+        assert not Redirect.objects.exists()
+
+    def test_summary_is_cut_at_a_word(self, article_index, tmp_path, reviewer):
+        words = " ".join(["magnesium"] * 60)
+        run_import(
+            export_of(tmp_path, post(4, "long", "<h2>A</h2>\n\nB.", excerpt=words)),
+            *reviewed(reviewer),
+        )
+
+        summary = HealthArticlePage.objects.get(slug="long").summary
+        assert len(summary) <= 300
+        assert summary.endswith("magnesium…")
+
+    def test_an_unknown_encoding_is_refused(self, article_index, sample):
+        sample.write_text(
+            sample.read_text().replace('encoding="UTF-8"', 'encoding="x-nonsense"')
+        )
+
+        with pytest.raises(CommandError, match="Nothing was imported"):
+            run_import(sample)
