@@ -9,6 +9,7 @@ exists, links between posts are resolved. A re-import updates pages in place
 
 import hashlib
 import html
+import ipaddress
 import logging
 import re
 import uuid
@@ -88,6 +89,14 @@ def stable_ids(raw, seed, path="body"):
             copied["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{seed}#{path}"))
         return copied
     return raw
+
+
+def valid_ip(value):
+    """The address if it is one (PostgreSQL refuses anything else), else None."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
 
 
 def is_web_address(url):
@@ -439,7 +448,7 @@ class WordPressImporter:
             else "",
             text=text or "…",
             status=status,
-            ip_address=comment.ip or None,
+            ip_address=valid_ip(comment.ip),
             import_key=key,
         )
         if comment.date_gmt:

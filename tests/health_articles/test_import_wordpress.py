@@ -568,3 +568,11 @@ class TestReviewFixes:
 
         with pytest.raises(CommandError, match="Nothing was imported"):
             run_import(sample)
+
+
+def test_an_address_that_is_not_an_ip_is_not_kept():
+    from health_articles.wordpress.importer import valid_ip
+
+    assert valid_ip("unknown") is None
+    assert valid_ip(" 203.0.113.7 ") == "203.0.113.7"
+    assert valid_ip("") is None
