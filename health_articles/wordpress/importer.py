@@ -239,7 +239,7 @@ class WordPressImporter:
                 + " ".join(str(problem) for problem in problems),
             )
 
-        WordPressOrigin.objects.update_or_create(
+        record, _created = WordPressOrigin.objects.update_or_create(
             guid=self.guid_of(item),
             defaults={
                 "page": page,
@@ -251,7 +251,7 @@ class WordPressImporter:
         if wants_live and not problems:
             # A redirect to a draft would tell anyone its new address.
             self.add_redirect(item, page, title)
-        self.import_comments(item, page)
+        self.import_comments(item, page, record)
         return "updated" if origin else "created"
 
     def guid_of(self, item):
@@ -403,7 +403,8 @@ class WordPressImporter:
             defaults={"redirect_page": page, "is_permanent": True},
         )
 
-    def import_comments(self, item, page):
+    def import_comments(self, item, page, origin):
+        self.imported_before = set(origin.imported_comments)
         parents = {}
         replies = []
         for comment in item.comments:
@@ -423,6 +424,8 @@ class WordPressImporter:
             if parent is None:  # a reply to a reply, or to a skipped comment
                 parent = self.top_level(parents, item, comment)
             self.save_comment(page, comment, status, parent)
+        origin.imported_comments = sorted(self.imported_before)
+        origin.save(update_fields=["imported_comments"])
 
     def top_level(self, parents, item, comment):
         by_id = {c.comment_id: c for c in item.comments}
@@ -438,6 +441,10 @@ class WordPressImporter:
         if existing is not None:
             self.report.comments["already imported"] += 1
             return existing
+        if comment.comment_id in self.imported_before:
+            self.report.comments["deleted here since import, not imported again"] += 1
+            return None
+        self.imported_before.add(comment.comment_id)
         saved = ReaderComment.objects.create(
             page=page,
             parent=parent,

@@ -23,6 +23,14 @@ class WordPressOrigin(models.Model):
         help_text=_("The revision the last import wrote; a newer one is an edit."),
     )
     imported_at = models.DateTimeField(_("last imported"), auto_now=True)
+    imported_comments = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "WordPress ids of the comments imported, so that one a moderator "
+            "deleted is not imported again."
+        ),
+    )
 
     class Meta:
         verbose_name = _("WordPress origin")

@@ -576,3 +576,16 @@ def test_an_address_that_is_not_an_ip_is_not_kept():
     assert valid_ip("unknown") is None
     assert valid_ip(" 203.0.113.7 ") == "203.0.113.7"
     assert valid_ip("") is None
+
+
+def test_a_comment_a_moderator_deleted_is_not_imported_again(article_index, reviewer):
+    run_import(DATA / "comments.xml", *reviewed(reviewer))
+    count = ReaderComment.objects.count()
+    ReaderComment.objects.filter(parent__isnull=True).first().delete()
+    left = ReaderComment.objects.count()
+    assert left < count
+
+    output = run_import(DATA / "comments.xml", *reviewed(reviewer))
+
+    assert ReaderComment.objects.count() == left
+    assert "deleted here since import" in output
