@@ -14,7 +14,6 @@ The endpoint is registered on ``cms.api.api_router`` by this app's ``ready()``:
 
 from collections.abc import Mapping
 
-from django.db.models import Q
 from django.urls import path
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -89,21 +88,15 @@ def shown_comments(page):
     """Approved comments, and approved replies to approved comments, oldest
     first: what the article itself shows. Only the published fields are read
     (and the status, which the model's post_init signal reads)."""
-    return (
-        ReaderComment.objects.shown_on(page)
-        .filter(
-            Q(parent__isnull=True) | Q(parent__status=ReaderComment.Status.APPROVED)
-        )
-        .only(
-            "page",
-            "parent",
-            "status",
-            "name",
-            "website",
-            "text",
-            "created_at",
-            "is_staff_reply",
-        )
+    return ReaderComment.objects.shown_on(page).only(
+        "page",
+        "parent",
+        "status",
+        "name",
+        "website",
+        "text",
+        "created_at",
+        "is_staff_reply",
     )
 
 

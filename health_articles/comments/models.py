@@ -24,7 +24,15 @@ class ReaderCommentQuerySet(models.QuerySet):
     def shown_on(self, page):
         """What the article shows: approved comments and their approved replies,
         oldest first (one query)."""
-        return self.approved().filter(page=page).order_by("created_at", "pk")
+        return (
+            self.approved()
+            .filter(page=page)
+            .filter(
+                models.Q(parent__isnull=True)
+                | models.Q(parent__status=ReaderComment.Status.APPROVED)
+            )
+            .order_by("created_at", "pk")
+        )
 
 
 class ReaderComment(models.Model):

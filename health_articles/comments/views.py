@@ -86,8 +86,8 @@ def comment_page(request, page_id):
         if reply_to.isascii() and reply_to.isdigit() and int(reply_to) <= MAX_INTEGER:
             form.initial["reply_to"] = int(reply_to)
     # A fresh token with every form shown, so a corrected form can be sent again.
-    form.data = form.data.copy() if form.is_bound else form.data
     if form.is_bound:
+        form.data = form.data.copy()
         form.data["token"] = tokens.issue(page.pk)
     return private(
         render(

@@ -419,16 +419,17 @@ class WordPressImporter:
                 replies.append((comment, status))
                 continue
             parents[comment.comment_id] = self.save_comment(page, comment, status)
+        by_id = {c.comment_id: c for c in item.comments}
         for comment, status in replies:
             parent = parents.get(comment.parent_id)
             if parent is None:  # a reply to a reply, or to a skipped comment
-                parent = self.top_level(parents, item, comment)
+                parent = self.top_level(parents, by_id, comment)
             self.save_comment(page, comment, status, parent)
         origin.imported_comments = sorted(self.imported_before)
         origin.save(update_fields=["imported_comments"])
 
-    def top_level(self, parents, item, comment):
-        by_id = {c.comment_id: c for c in item.comments}
+    @staticmethod
+    def top_level(parents, by_id, comment):
         current = by_id.get(comment.parent_id)
         while current is not None and current.parent_id:
             current = by_id.get(current.parent_id)
