@@ -6,6 +6,20 @@ class CmsConfig(AppConfig):
     verbose_name = "CMS"
 
     def ready(self):
-        from cms import content_version
+        from django.apps import apps
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.models import Site
+
+        from cms import content_version, frontend_cache
 
         content_version.watch_models()
+        frontend_cache.connect(
+            referred_models=[
+                apps.get_model("cms", "Person"),
+                apps.get_model("cms", "Topic"),
+                get_image_model(),
+                get_document_model(),
+            ],
+            site_wide_models=[apps.get_model("cms", "OrganisationSettings"), Site],
+        )

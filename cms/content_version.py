@@ -9,10 +9,19 @@ document, site, page or collection restriction or site setting changes
 (approved reader comments). Every ETag and every cache key for public content
 derives from it, so one bump invalidates them all, across every app server (the
 number lives in the database).
+
+The page cache (``cms.page_cache``) reads the version from the shared cache
+(``CACHE_KEY``) rather than the database. A bump writes the new version there
+once its transaction commits; until then, and after a rollback, the old one
+stands, as it does in the database. The cached copy also lapses at the next
+expiry time, when the version changes without a write.
 """
 
 import hashlib
 
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.http import quote_etag
@@ -33,13 +42,57 @@ from cms.models import ContentVersion
 API_REVISION = "2"
 
 
-def current():
-    counter, latest_expiry = ContentVersion.current()
+# The version in the shared cache, for the page cache.
+CACHE_KEY = "content-version"
+
+
+def _format(counter, latest_expiry):
     return f"{counter}-{latest_expiry.isoformat() if latest_expiry else ''}"
+
+
+def current():
+    return _format(*ContentVersion.current())
+
+
+def cached(cache, replace=False):
+    """The current version, read from the database and kept in ``cache`` for
+    ``PAGE_CACHE_VERSION_SECONDS`` or until the next expiry time, whichever comes
+    first. A reader only adds it (a bump's newer value wins); a bump replaces it."""
+    counter, latest_expiry, next_expiry = ContentVersion.current_and_next_expiry()
+    version = _format(counter, latest_expiry)
+    seconds = settings.PAGE_CACHE_VERSION_SECONDS
+    if seconds > 0:
+        store = cache.set if replace else cache.add
+        store(CACHE_KEY, (version, next_expiry), seconds)
+    return version
+
+
+def from_cache(stored, cache):
+    """The version in ``stored`` (what ``cached`` kept), unless it is missing or an
+    expiry time has passed since (checked here, on this server's clock)."""
+    if stored is not None:
+        version, next_expiry = stored
+        if next_expiry is None or timezone.now() < next_expiry:
+            return version
+    return cached(cache, replace=stored is not None)
+
+
+def _refresh_cached():
+    cached(caches[settings.PAGE_CACHE_ALIAS], replace=True)
 
 
 def bump(**_signal_kwargs):
     ContentVersion.bump()
+    if settings.PAGE_CACHE_VERSION_SECONDS <= 0:
+        return
+    # Once per transaction (savepoint), however many changes it makes.
+    connection = transaction.get_connection()
+    here = set(connection.savepoint_ids)
+    if not any(
+        func is _refresh_cached and ids == here
+        for ids, func, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(_refresh_cached, robust=True)
 
 
 def bump_unless_created(created=False, **_signal_kwargs):

@@ -31,6 +31,22 @@ def env_bool(name, default=False):
     )
 
 
+def env_int(name, default, minimum=0, maximum=None):
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {raw!r}."
+        ) from None
+    if value < minimum or (maximum is not None and value > maximum):
+        limits = f"between {minimum} and {maximum}" if maximum else f">= {minimum}"
+        raise ImproperlyConfigured(f"{name} must be {limits}, not {value}.")
+    return value
+
+
 def env_list(name, default=()):
     raw = os.environ.get(name)
     if raw is None:
@@ -92,11 +108,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
 ]
 
+SERVER_TIMING = env_bool("SERVER_TIMING")
+
 MIDDLEWARE = [
+    *(["cms.server_timing.ServerTimingMiddleware"] if SERVER_TIMING else []),
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
+    # Inside CORS (cached answers get their CORS headers per request), before
+    # everything that reads sessions or cookies.
+    "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,6 +229,48 @@ else:
     # limits count per process (README.md), so its two warnings about it are
     # silenced here and only here.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# The page cache (cms/page_cache.py): whole public responses for anonymous visitors,
+# in the default cache, retired by any change to public content. PAGE_CACHE_SECONDS
+# is how long an entry may live (0 turns the cache off; at most a day, so that
+# review status follows the date); PAGE_CACHE_VERSION_SECONDS, how long the content
+# version is read from the cache rather than the database: only with a cache every
+# app server shares (with the local-memory cache, a bump on one process would not
+# reach the others).
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600, maximum=24 * 60 * 60)
+PAGE_CACHE_VERSION_SECONDS = 60 if REDIS_URL else 0
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/comments/", "/documents/", "/api/v2/preview/"]
+# Cache headers on the pages it stores, for browsers (max-age) and for a front-end
+# cache such as Varnish (s-maxage, purged on change: see WAGTAILFRONTENDCACHE).
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60, maximum=24 * 60 * 60)
+PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 300, maximum=24 * 60 * 60)
+
+# A front-end cache (Varnish, with deploy/varnish/default.vcl) in front of the app:
+# FRONTEND_CACHE_URL is where it takes PURGE requests. Pages and the API are purged
+# there once a change commits (cms/frontend_cache.py).
+FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "").strip()
+WAGTAILFRONTENDCACHE = (
+    {
+        "varnish": {
+            "BACKEND": "cms.frontend_cache.VarnishBackend",
+            "LOCATION": FRONTEND_CACHE_URL,
+        }
+    }
+    if FRONTEND_CACHE_URL
+    else {}
+)
+# Paths that list or summarise pages, purged (with every query string) whenever a
+# page changes.
+FRONTEND_CACHE_SITE_PATHS = [
+    "/feeds/articles.rss",
+    "/feeds/articles.atom",
+    "/sitemap.xml",
+    "/search/",
+    "/api/v2/pages/",
+    "/api/v2/images/",
+    "/api/v2/documents/",
+]
 
 # Rate limits (reader comments) count per client address, in the default cache.
 RATELIMIT_USE_CACHE = "default"

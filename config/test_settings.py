@@ -28,6 +28,11 @@ STORAGES = {
     },
 }
 
+# Most tests measure what a page renders (queries, markup) and change content
+# without committing: the page cache is off, and its own tests turn it on.
+PAGE_CACHE_SECONDS = 0
+PAGE_CACHE_VERSION_SECONDS = 0
+
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Serve static files from the apps' folders: tests never run collectstatic.

@@ -129,13 +129,25 @@ class HealthArticleIndexPage(RoutablePageMixin, IntroPage):
     def permissions_for_user(self, user):
         return ArticleIndexPermissionTester(user, self)
 
-    def get_sitemap_urls(self, request=None):
-        """The index, then a page for each topic its live, public articles use."""
-        topics = Topic.objects.filter(
+    def get_cached_paths(self):
+        """The index and its topic pages, for the front-end cache purge
+        (cms.frontend_cache): every topic page lists the index's articles."""
+        return ["/"] + [
+            self.reverse_subpage("topic", args=[topic.slug])
+            for topic in self.topics_in_use()
+        ]
+
+    def topics_in_use(self):
+        """The topics of the index's live, public articles: those with a page."""
+        return Topic.objects.filter(
             pk__in=ArticleTopic.objects.filter(
                 page__in=self.articles().values("pk")
             ).values("topic")
         ).order_by("slug")
+
+    def get_sitemap_urls(self, request=None):
+        """The index, then a page for each topic its live, public articles use."""
+        topics = self.topics_in_use()
         base = self.get_full_url(request)
         return super().get_sitemap_urls(request) + [
             {"location": base + self.reverse_subpage("topic", args=[topic.slug])}

@@ -25,6 +25,9 @@ READ_FROM_ENVIRONMENT = (
     "CACHE_KEY_PREFIX",
     "TRUSTED_PROXY_COUNT",
     "COMMENT_IP_RETENTION_DAYS",
+    "PAGE_CACHE_",
+    "FRONTEND_CACHE_URL",
+    "SERVER_TIMING",
 )
 # The cache, the system checks silenced and the comment settings, as JSON.
 CACHE_PROBE = (
@@ -151,3 +154,50 @@ def test_proxy_count_and_ip_retention_are_read_from_the_environment():
 
     assert found["proxies"] == 2
     assert found["ip_retention_days"] == 7
+
+
+PAGE_CACHE_PROBE = (
+    "import json, config.settings as s; "
+    "print(json.dumps([s.PAGE_CACHE_SECONDS, s.PAGE_CACHE_MAX_AGE, "
+    "s.PAGE_CACHE_S_MAXAGE, s.WAGTAILFRONTENDCACHE, "
+    "'cms.server_timing.ServerTimingMiddleware' in s.MIDDLEWARE]))"
+)
+
+
+def test_page_cache_defaults_to_an_hour_with_no_front_end_cache():
+    result = import_settings(PAGE_CACHE_PROBE, DJANGO_DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [3600, 60, 300, {}, False]
+
+
+def test_front_end_cache_and_server_timing_are_read_from_the_environment():
+    result = import_settings(
+        PAGE_CACHE_PROBE,
+        DJANGO_DEBUG="true",
+        PAGE_CACHE_SECONDS="0",
+        FRONTEND_CACHE_URL="http://127.0.0.1:6081",
+        SERVER_TIMING="true",
+    )
+
+    assert result.returncode == 0, result.stderr
+    seconds, _max_age, _s_maxage, frontend, timing = json.loads(result.stdout)
+    assert seconds == 0 and timing is True
+    assert frontend["varnish"]["LOCATION"] == "http://127.0.0.1:6081"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("two days", "PAGE_CACHE_SECONDS must be a whole number, not 'two days'."),
+        ("172800", "PAGE_CACHE_SECONDS must be between 0 and 86400, not 172800."),
+        ("-5", "PAGE_CACHE_SECONDS must be between 0 and 86400, not -5."),
+    ],
+)
+def test_page_cache_lifetime_over_a_day_or_not_a_number_is_refused(value, message):
+    result = import_settings(
+        PAGE_CACHE_PROBE, DJANGO_DEBUG="true", PAGE_CACHE_SECONDS=value
+    )
+
+    assert result.returncode != 0
+    assert message in result.stderr

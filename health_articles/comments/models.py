@@ -170,12 +170,13 @@ def _track_status(sender, instance, **kwargs):
 
 def _bump_if_visible(sender, instance, **kwargs):
     """An approved comment appearing, changing or going away changes the page."""
-    from cms import content_version
+    from cms import content_version, frontend_cache
 
     approved = ReaderComment.Status.APPROVED
     was_shown = getattr(instance, "_saved_status", None) == approved
     if instance.is_approved or was_shown:
         content_version.bump()
+        frontend_cache.purge_pages_after_commit([instance.page])
     instance._saved_status = instance.status
 
 

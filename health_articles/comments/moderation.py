@@ -9,9 +9,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from cms import content_version
+from cms import content_version, frontend_cache
 from health_articles.comments.models import CommentSettings, ReaderComment
 
 LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -82,11 +83,19 @@ def notify_moderators(comment):
 
 def set_status(comments, status, user):
     """Approve or reject ``comments`` (a queryset) in one update."""
-    changed = comments.exclude(status=status).update(
+    changing = comments.exclude(status=status)
+    # Before the update: afterwards, ``changing`` matches nothing.
+    pages = (
+        list(Page.objects.filter(pk__in=changing.values("page")))
+        if frontend_cache.enabled()
+        else []
+    )
+    changed = changing.update(
         status=status, moderated_at=timezone.now(), moderated_by=user
     )
     if changed:
         content_version.bump()
+        frontend_cache.purge_pages_after_commit(pages)
     return changed
 
 
