@@ -15,7 +15,8 @@ class PublicPageLinkHandler(PageLinkHandler):
     Wagtail's own handler links to drafts and private pages too, which would leak
     their URLs (and so their slugs) to every reader and API client. A link whose
     target is not visible renders as ``<a>`` without ``href``: plain text to readers.
-    In an API response the URL is absolute and the pages come from ``cms.preload``.
+    Within a ``cms.preload`` scope the pages come from there (one query for the
+    whole response); in the API's scope the URL is absolute.
     """
 
     @classmethod
@@ -36,7 +37,7 @@ class PublicPageLinkHandler(PageLinkHandler):
     @classmethod
     def expand_db_attributes_many(cls, attrs_list):
         scope = current_scope()
-        if scope is None:
+        if scope is None or not scope.absolute_urls:
             return super().expand_db_attributes_many(attrs_list)
         links = []
         for page in cls.get_many(attrs_list):
@@ -46,7 +47,8 @@ class PublicPageLinkHandler(PageLinkHandler):
 
 
 class AbsoluteDocumentLinkHandler(DocumentLinkHandler):
-    """Wagtail's document links; absolute, from ``cms.preload``, in the API."""
+    """Wagtail's document links, taken from a ``cms.preload`` scope when there is
+    one; absolute in the API's."""
 
     @classmethod
     def get_many(cls, attrs_list):
@@ -56,7 +58,7 @@ class AbsoluteDocumentLinkHandler(DocumentLinkHandler):
     @classmethod
     def expand_db_attributes_many(cls, attrs_list):
         scope = current_scope()
-        if scope is None:
+        if scope is None or not scope.absolute_urls:
             return super().expand_db_attributes_many(attrs_list)
         return [
             f'<a href="{escape(get_full_url(scope.request, doc.url))}">'

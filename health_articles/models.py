@@ -6,11 +6,12 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
+from django.utils.functional import cached_property, classproperty
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -23,8 +24,9 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.coreutils import resolve_model_string
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager, Site
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -32,6 +34,7 @@ from cms.blocks import INLINE_FEATURES
 from cms.breadcrumbs import breadcrumbs
 from cms.models import IntroPage, OrganisationSettings, Topic
 from cms.pagination import paginate
+from cms.preload import PreloadingPageMixin, preload
 from cms.preview import HeadlessPreviewable
 from cms.publishing import PublishRefused
 from cms.sharing import share_links
@@ -59,6 +62,7 @@ from health_articles.structured_data import article_graph
 from health_articles.wordpress.panels import WordPressOriginPanel
 
 WORDS_PER_MINUTE = 200
+SOCIAL_IMAGE_RENDITION = "fill-1200x630|format-jpeg"
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +84,30 @@ class HealthArticleQuerySet(PageQuerySet):
         )
 
 
-class HealthArticleIndexPage(RoutablePageMixin, IntroPage):
+class ChildRouteMixin:
+    """Routes to a child of ``child_page_model`` (a model or "app.Model") in one
+    query, where Wagtail's ``route`` reads the child's page row, then its specific
+    row. A child of any other type is routed as Wagtail routes it. Mix in before
+    ``Page`` (after ``RoutablePageMixin``, whose own routes come first)."""
+
+    child_page_model = None
+
+    def route(self, request, path_components):
+        if path_components and self.child_page_model:
+            model = resolve_model_string(self.child_page_model)
+            children = model.objects.child_of(self)
+            child = children.filter(slug=path_components[0]).first()
+            if child is not None and child.specific_class is model:
+                # As Wagtail's route does: the child's get_parent() is then free.
+                child._cached_parent_obj = self
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+
+class HealthArticleIndexPage(RoutablePageMixin, ChildRouteMixin, IntroPage):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["health_articles.HealthArticlePage"]
+    child_page_model = "health_articles.HealthArticlePage"
 
     articles_per_page = 12
 
@@ -168,7 +193,7 @@ class ContentsEntry:
     heading: str
 
 
-class HealthArticlePage(HeadlessPreviewable, Page):
+class HealthArticlePage(PreloadingPageMixin, HeadlessPreviewable, Page):
     objects = PageManager.from_queryset(HealthArticleQuerySet)()
 
     summary = models.CharField(
@@ -316,13 +341,29 @@ class HealthArticlePage(HeadlessPreviewable, Page):
 
     api_filters = ARTICLE_API_FILTERS
     api_listing_omits = ["body", "table_of_contents", "disclaimer"]
-    related_prefetch = ["authors__person", "reviewers__person", "topics__topic"]
+    # What the article's templates render: the hero, its link preview, and each
+    # image in the body (blocks/image_block.html).
+    preload_renditions = ["width-1200", SOCIAL_IMAGE_RENDITION, "width-800"]
 
     parent_page_types = ["health_articles.HealthArticleIndexPage"]
     subpage_types = []
 
     class Meta:
         verbose_name = _("health article")
+
+    @classproperty
+    def related_prefetch(cls):
+        """What the API loads for all items at once: each relation with what it
+        links to, one query each."""
+        return [
+            Prefetch(
+                "authors", queryset=ArticleAuthor.objects.select_related("person")
+            ),
+            Prefetch(
+                "reviewers", queryset=ArticleReviewer.objects.select_related("person")
+            ),
+            Prefetch("topics", queryset=ArticleTopic.with_topic()),
+        ]
 
     def clean(self):
         super().clean()
@@ -384,11 +425,20 @@ class HealthArticlePage(HeadlessPreviewable, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         organisation = OrganisationSettings.for_request(request)
-        ancestors = list(self.get_ancestors().filter(depth__gt=1))
+        # The hero, and the images and links of the body and of the disclaimer
+        # shown, at once (a no-op outside ``serve``'s preload scope).
+        preload(
+            [self] if self.disclaimer else [self, organisation],
+            {"hero_image", "body", "disclaimer", "default_disclaimer"},
+        )
+        ancestors = self.ancestors_below_root()
         crumbs = breadcrumbs(self, ancestors, request)
         social_image = self.social_image()
         comments = self.approved_comments()
+        # First: it loads the article's own topics with the related articles'.
+        related = self.related_articles()
         context.update(
+            related_articles=related,
             comments=comments,
             comment_count=self.count_comments(comments),
             comment_form=self.comment_form(),
@@ -406,6 +456,29 @@ class HealthArticlePage(HeadlessPreviewable, Page):
             ),
         )
         return context
+
+    def ancestors_below_root(self):
+        """The page's ancestors below the tree's root, top first. Routing remembers
+        each page's parent (``get_parent``), so a page served at its URL reads none
+        of them again."""
+        ancestors, page = [], self
+        while page.depth > 2:
+            page = page.get_parent()
+            ancestors.insert(0, page)
+        return ancestors
+
+    def get_view_restrictions(self):
+        """Wagtail's rule (the restrictions on this page and every ancestor, an
+        alias's on its original) in one query instead of two: the ancestors'
+        tree paths are the beginnings of the page's own."""
+        paths = [
+            self.path[:end]
+            for end in range(self.steplen, len(self.path) + 1, self.steplen)
+        ]
+        originals = Page.objects.filter(path__in=paths).values(
+            original=Coalesce("alias_of", "pk")
+        )
+        return PageViewRestriction.objects.filter(page__in=originals)
 
     def approved_comments(self):
         """Approved reader comments, oldest first, each with ``shown_replies``
@@ -442,7 +515,7 @@ class HealthArticlePage(HeadlessPreviewable, Page):
         if not self.hero_image:
             return None
         try:
-            return self.hero_image.get_rendition("fill-1200x630|format-jpeg")
+            return self.hero_image.get_rendition(SOCIAL_IMAGE_RENDITION)
         except (OSError, ValueError):
             return None
 
@@ -492,16 +565,21 @@ class HealthArticlePage(HeadlessPreviewable, Page):
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     def related_articles(self, limit=3):
-        """Other live, public articles that share a topic, newest first."""
-        topic_ids = [topic.pk for topic in self.topic_list]
-        if not topic_ids:
-            return HealthArticlePage.objects.none()
-        return (
+        """Other live, public articles that share a topic, newest first. Their
+        topics and the article's own are then loaded in one query (so call this
+        before reading ``topic_list``)."""
+        related = list(
             HealthArticlePage.objects.for_listing()
-            .filter(topics__topic__in=topic_ids)
+            .prefetch_related(None)
+            .filter(topics__topic__in=self.topics.values_list("topic_id", flat=True))
             .exclude(pk=self.pk)
             .distinct()[:limit]
         )
+        prefetch_related_objects(
+            [self, *related] if self.pk else related,
+            Prefetch("topics", queryset=ArticleTopic.with_topic()),
+        )
+        return related
 
     def get_sitemap_urls(self, request=None):
         return [] if is_expired(self) else super().get_sitemap_urls(request)

@@ -5,10 +5,10 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 
 from cms.models import IntroPage
-from health_articles.models import HealthArticlePage
+from health_articles.models import ChildRouteMixin, HealthArticlePage
 
 
-class HomePage(IntroPage):
+class HomePage(ChildRouteMixin, IntroPage):
     content_panels = IntroPage.content_panels + [
         InlinePanel(
             "featured_articles",
@@ -24,6 +24,7 @@ class HomePage(IntroPage):
 
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+    child_page_model = "health_articles.HealthArticleIndexPage"
 
     latest_articles_count = 6
 
