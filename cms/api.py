@@ -12,13 +12,16 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import CharField, IntegerField
+from django.core.cache import caches
+from django.db.models import CharField, IntegerField, QuerySet
 from django.db.models.functions import Cast
+from django.db.models.query import ModelIterable
 from django.urls import path
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.serializers import ListSerializer
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.rich_text import APIRichText
 from wagtail.api.v2.router import WagtailAPIRouter
@@ -76,7 +79,10 @@ class PublicAPIMixin:
                 response = super().dispatch(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_store=True)
             return response
-        etag = content_version.etag(request.get_host(), request.get_full_path())
+        self.content_version = content_version.current()
+        etag = content_version.etag(
+            request.get_host(), request.get_full_path(), version=self.content_version
+        )
         # Only a real ETag earns a 304 here: "*" would answer 304 for an address
         # that is an error or not found, before the view has looked.
         wildcard = request.headers.get("If-None-Match", "").strip() == "*"
@@ -96,16 +102,50 @@ class PublicAPIMixin:
 
     def get_serializer(self, *args, **kwargs):
         """The serializer, once everything its fields refer to is loaded at once
-        (see ``cms.preload``)."""
-        many = kwargs.get("many", False)
-        if args and many:
-            args = (list(args[0]), *args[1:])
+        (see ``cms.preload``). A listing's items come from the item cache where
+        they can (``ItemCachingListSerializer``)."""
+        if args and kwargs.pop("many", False):
+            kwargs.setdefault("context", self.get_serializer_context())
+            child = self.get_serializer_class()(**kwargs)
+            return ItemCachingListSerializer(
+                args[0], child=child, context=kwargs["context"]
+            )
         serializer = super().get_serializer(*args, **kwargs)
         if args:
-            objects = serializer.instance if many else [serializer.instance]
-            fields = (serializer.child if many else serializer).fields
-            preload(objects, set(fields))
+            preload([serializer.instance], set(serializer.fields))
         return serializer
+
+    def item_cache_key(self, item):
+        """Where a listing item's JSON is kept, or None for one never kept.
+
+        Only pages are kept. The key holds the page's ``cache_key`` (its id, path
+        and last publication: a new revision published is a new key), the content
+        version (anything else the item shows: people, topics, images, linked
+        pages), the date, the address the request came to (URLs are absolute) and
+        what it asked for (``type`` and ``fields``)."""
+        version = getattr(self, "content_version", None)
+        if version is None or not settings.API_ITEM_CACHE_SECONDS:
+            return None
+        cache_key = getattr(item, "cache_key", None)
+        if cache_key is None:
+            return None
+        request = self.request
+        return "api-item:" + content_version.digest(
+            request.scheme,
+            request.get_host(),
+            self.action,
+            request.GET.get("type", ""),
+            request.GET.get("fields", ""),
+            cache_key,
+            version=version,
+        )
+
+    def get_renderer_context(self):
+        # Compact JSON: Wagtail indents it, which is larger and several times
+        # slower to write.
+        context = super().get_renderer_context()
+        context["indent"] = None
+        return context
 
     def initialize_request(self, request, *args, **kwargs):
         return super().initialize_request(anonymous_copy(request), *args, **kwargs)
@@ -140,6 +180,59 @@ class PublicAPIMixin:
         if object_id is not None and not (object_id.isascii() and object_id.isdigit()):
             raise BadRequestError(_("id must be a whole number"))
         return super().find_object(queryset, request)
+
+
+class ItemCachingListSerializer(ListSerializer):
+    """A listing's items, each from the fragment cache when it is there (keyed by
+    ``PublicAPIMixin.item_cache_key``: the page's revision and the content
+    version), otherwise serialised, after everything the missing ones refer to is
+    loaded at once, and kept for ``API_ITEM_CACHE_SECONDS``.
+
+    Given a plain queryset of one page type, the page rows are first read with
+    only what the keys need; the full pages (streams, people, topics) are loaded
+    only for the items not in the cache."""
+
+    KEY_FIELDS = ("id", "url_path", "last_published_at")
+
+    def to_representation(self, data):
+        view = self.context["view"]
+        light = self._light(data)
+        items = list(data if light is None else light)
+        keys = [view.item_cache_key(item) for item in items]
+        cache = caches[settings.PAGE_CACHE_ALIAS]
+        found = cache.get_many([key for key in keys if key]) if any(keys) else {}
+        missing = [
+            item for item, key in zip(items, keys, strict=True) if key not in found
+        ]
+        if light is not None and missing:
+            full = view.get_queryset().in_bulk([item.pk for item in missing])
+            items = [full.get(item.pk, item) for item in items]
+            missing = [full.get(item.pk, item) for item in missing]
+        preload(missing, set(self.child.fields))
+        representations, fresh = [], {}
+        for item, key in zip(items, keys, strict=True):
+            if key in found:
+                representations.append(found[key])
+                continue
+            representation = self.child.to_representation(item)
+            representations.append(representation)
+            if key:
+                fresh[key] = representation
+        if fresh:
+            cache.set_many(fresh, settings.API_ITEM_CACHE_SECONDS)
+        return representations
+
+    def _light(self, data):
+        """``data`` reading only the key fields, or None where that cannot be
+        done (search results, mixed page types, the cache off)."""
+        if (
+            not settings.API_ITEM_CACHE_SECONDS
+            or not isinstance(data, QuerySet)
+            or data._iterable_class is not ModelIterable
+            or not issubclass(data.model, Page)
+        ):
+            return None
+        return data.prefetch_related(None).select_related(None).only(*self.KEY_FIELDS)
 
 
 def used_on_public_pages(queryset, request):
@@ -196,6 +289,13 @@ class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
                 queryset.prefetch_related(*prefetch) if prefetch else queryset
             )
         return self._queryset.all()
+
+    def get_base_queryset(self):
+        # Once per request: Wagtail asks for it for the queryset and again for
+        # the serializer's context, and each time reads the private sections.
+        if getattr(self, "_base_queryset", None) is None:
+            self._base_queryset = super().get_base_queryset()
+        return self._base_queryset.all()
 
     def get_object(self):
         if getattr(self, "_object", None) is None:

@@ -102,14 +102,26 @@ def bump_unless_created(created=False, **_signal_kwargs):
         bump()
 
 
-def etag(*parts):
-    """An ETag for a response that depends only on the content and ``parts`` (the
-    host and full path of the request, say). The date is part of it: an article's
-    review status changes at midnight without any edit."""
+def digest(*parts, version=None):
+    """A hash of the content version, today's date and ``parts``: what a cache key
+    or an ETag for something that depends only on the content and ``parts`` needs.
+    The date is part of it: an article's review status changes at midnight without
+    any edit."""
     key = "|".join(
-        [API_REVISION, str(current()), timezone.localdate().isoformat(), *parts]
+        [
+            API_REVISION,
+            str(current() if version is None else version),
+            timezone.localdate().isoformat(),
+            *map(str, parts),
+        ]
     )
-    return quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def etag(*parts, version=None):
+    """An ETag for a response that depends only on the content and ``parts`` (the
+    host and full path of the request, say)."""
+    return quote_etag(digest(*parts, version=version))
 
 
 def watch(*models):

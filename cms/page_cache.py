@@ -121,6 +121,7 @@ class PageCacheMiddleware:
             version = content_version.from_cache(
                 found.get(content_version.CACHE_KEY), cache
             )
+            request.content_version = version  # for fragments (cms.fragment_cache)
             entry = found.get(key)
             if entry is not None and entry[0] == version:
                 request.page_cache = "hit"

@@ -28,7 +28,7 @@ from wagtail.models import Page
 from wagtail.rich_text import extract_references_from_rich_text
 
 from cms.images import API_RENDITIONS
-from cms.visibility import visible_pages
+from cms.visibility import one_reading_of_private_sections, visible_pages
 
 
 @dataclass
@@ -61,7 +61,8 @@ def response_scope(request, **options):
     by default)."""
     token = _scope.set(Scope(request, **options))
     try:
-        yield
+        with one_reading_of_private_sections():
+            yield
     finally:
         _scope.reset(token)
 
@@ -122,7 +123,7 @@ def _is_image_key(model_field):
     )
 
 
-def collect_object(obj, field_names, found):
+def collect_object(obj, field_names, found, all_streams=True):
     deferred = obj.get_deferred_fields()
     for model_field in obj._meta.concrete_fields:
         if model_field.attname in deferred:
@@ -131,7 +132,7 @@ def collect_object(obj, field_names, found):
         # The images of every loaded stream, even one not shown: other fields
         # read it (the reading time reads the body) and its images would load one
         # by one. Links are only written where the field is shown.
-        if isinstance(model_field, StreamField):
+        if isinstance(model_field, StreamField) and (shown or all_streams):
             collect_block(
                 model_field.stream_block,
                 list(getattr(obj, model_field.attname).raw_data),
@@ -177,15 +178,17 @@ def _load(model, ids, scope):
     return {key: found.get(key) for key in ids}
 
 
-def preload(objects, field_names):
+def preload(objects, field_names, all_streams=True):
     """Load what ``field_names`` of ``objects`` refer to, into the current scope,
-    and attach the images that foreign keys (a hero image) point at."""
+    and attach the images that foreign keys (a hero image) point at. The images of
+    every loaded stream come too unless ``all_streams`` is false (when nothing
+    will read the streams not named)."""
     scope = current_scope()
     if scope is None:
         return
     found = {}
     for obj in objects:
-        collect_object(obj, field_names, found)
+        collect_object(obj, field_names, found, all_streams)
     for model, ids in found.items():
         missing = ids - scope.loaded.get(model, {}).keys()
         if missing:

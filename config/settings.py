@@ -246,6 +246,12 @@ PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/comments/", "/documents/", "/api/v2/pr
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60, maximum=24 * 60 * 60)
 PAGE_CACHE_S_MAXAGE = env_int("PAGE_CACHE_S_MAXAGE", 300, maximum=24 * 60 * 60)
 
+# Fragment caches keyed by revision and content version, for what costs the most
+# to render: each page's JSON in API listings, an article's body
+# (cms/fragment_cache.py). 0 turns them off.
+API_ITEM_CACHE_SECONDS = env_int("API_ITEM_CACHE_SECONDS", 3600, maximum=24 * 60 * 60)
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600, maximum=24 * 60 * 60)
+
 # A front-end cache (Varnish, with deploy/varnish/default.vcl) in front of the app:
 # FRONTEND_CACHE_URL is where it takes PURGE requests. Pages and the API are purged
 # there once a change commits (cms/frontend_cache.py).

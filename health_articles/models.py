@@ -7,9 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.functional import cached_property, classproperty
 from django.utils.html import strip_tags
@@ -32,6 +33,7 @@ from wagtail.search import index
 
 from cms.blocks import INLINE_FEATURES
 from cms.breadcrumbs import breadcrumbs
+from cms.fragment_cache import Fragment
 from cms.models import IntroPage, OrganisationSettings, Topic
 from cms.pagination import paginate
 from cms.preload import PreloadingPageMixin, preload
@@ -350,6 +352,18 @@ class HealthArticlePage(PreloadingPageMixin, HeadlessPreviewable, Page):
 
     class Meta:
         verbose_name = _("health article")
+        indexes = [
+            # Listings: newest first, a page at a time, without sorting them all.
+            models.Index(
+                fields=["-first_published", "-page_ptr"], name="article_newest_first"
+            ),
+            # Search on PostgreSQL: Wagtail's database backend joins its index
+            # entries to pages on the page id as text.
+            models.Index(
+                Cast("page_ptr", output_field=models.CharField(max_length=50)),
+                name="article_id_as_text",
+            ),
+        ]
 
     @classproperty
     def related_prefetch(cls):
@@ -425,11 +439,18 @@ class HealthArticlePage(PreloadingPageMixin, HeadlessPreviewable, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         organisation = OrganisationSettings.for_request(request)
-        # The hero, and the images and links of the body and of the disclaimer
-        # shown, at once (a no-op outside ``serve``'s preload scope).
+        site = Site.find_for_request(request)
+        # The body as HTML, its reading time and the structured data, from the
+        # fragment cache while this revision and the content are unchanged.
+        fragment = Fragment(request, "article", self.cache_key, site.pk)
+        # The hero, and the images and links of the disclaimer shown (and of the
+        # body, unless it comes from the fragment), at once (a no-op outside
+        # ``serve``'s preload scope).
+        shown = {"hero_image", "disclaimer", "default_disclaimer"}
         preload(
             [self] if self.disclaimer else [self, organisation],
-            {"hero_image", "body", "disclaimer", "default_disclaimer"},
+            shown if fragment.value else shown | {"body"},
+            all_streams=not fragment.value,
         )
         ancestors = self.ancestors_below_root()
         crumbs = breadcrumbs(self, ancestors, request)
@@ -446,14 +467,33 @@ class HealthArticlePage(PreloadingPageMixin, HeadlessPreviewable, Page):
             breadcrumbs=crumbs,
             social_image=social_image,
             topic_links=self.topic_links(index=ancestors[-1], request=request),
-            structured_data=article_graph(
-                self,
-                crumbs,
-                organisation.organisation_name,
-                Site.find_for_request(request).root_url,
-                image_url=social_image.full_url if social_image else None,
-                comment_count=self.count_comments(comments),
-            ),
+        )
+        if fragment.value is None:
+            fragment.store(
+                {
+                    "reading_time": self.reading_time,
+                    "structured_data": article_graph(
+                        self,
+                        crumbs,
+                        organisation.organisation_name,
+                        site.root_url,
+                        image_url=social_image.full_url if social_image else None,
+                        comment_count=self.count_comments(comments),
+                    ),
+                    # Last: what it renders is loaded by now.
+                    "body": render_to_string(
+                        "health_articles/includes/article_body.html",
+                        {"page": self},
+                        request=request,
+                    ),
+                }
+            )
+        # The byline and the API read it as an attribute.
+        self.reading_time = fragment.value["reading_time"]
+        context.update(
+            structured_data=fragment.value["structured_data"],
+            # Rendered by the template (escaped there), kept as it came out.
+            article_body=fragment.value["body"],
         )
         return context
 
