@@ -65,9 +65,16 @@ check: install
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules test-artifacts
 
+# The HTTP benchmark (docs/performance.md): seeds 100 and 10,000 articles into a
+# PostgreSQL database of its own (dropped afterwards), serves them with gunicorn
+# under production settings, and loads them with wrk; nginx and Varnish, from
+# Debian's packages, give the static-file reference. Writes bench/results/.
+.PHONY: bench bench-import
+bench: install-test
+	$(BIN)/python bench/http_load.py
+
 # Imports a generated 2,000-post WordPress export into a fresh temporary SQLite
 # database under GNU time (apt-get install -y time) and prints posts/second and peak
 # memory; see docs/performance.md.
-.PHONY: bench
-bench: install-test
+bench-import: install-test
 	$(BIN)/python bench/import_wordpress.py

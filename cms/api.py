@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import ListSerializer
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.rich_text import APIRichText
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError, parse_fields_parameter
 from wagtail.api.v2.views import PagesAPIViewSet
@@ -33,6 +34,7 @@ from wagtail.models import Page, ReferenceIndex
 
 from cms import content_version
 from cms.api_filters import MAX_INTEGER, validated, with_declared_filters
+from cms.fragment_cache import Fragment
 from cms.preload import preload, response_scope
 from cms.preview import PreviewError, draft_from_token
 from cms.visibility import expired_pages
@@ -235,6 +237,41 @@ class ItemCachingListSerializer(ListSerializer):
         return data.prefetch_related(None).select_related(None).only(*self.KEY_FIELDS)
 
 
+class CountKeepingPagination(WagtailPagination):
+    """Wagtail's pagination, with ``meta.total_count`` kept as a fragment
+    (``cms.fragment_cache``) for the same filters: counting reads every matching
+    page, the one part of a listing that grows with the site."""
+
+    PAGE_PARAMETERS = {"offset", "limit", "fields"}
+
+    def paginate_queryset(self, queryset, request, view=None):
+        asked = sorted(
+            (key, value)
+            for key, value in request.GET.lists()
+            if key not in self.PAGE_PARAMETERS
+        )
+        fragment = Fragment(request, "api-count", request.path, asked)
+        return super().paginate_queryset(
+            KnownCount(queryset, fragment), request, view=view
+        )
+
+
+class KnownCount:
+    """``queryset`` whose ``count()`` comes from ``fragment`` when it holds it."""
+
+    def __init__(self, queryset, fragment):
+        self.queryset = queryset
+        self.fragment = fragment
+
+    def count(self):
+        if self.fragment.value is None:
+            self.fragment.store(self.queryset.count())
+        return self.fragment.value
+
+    def __getitem__(self, key):
+        return self.queryset[key]
+
+
 def used_on_public_pages(queryset, request):
     """Only the objects that a live, public page refers to.
 
@@ -274,6 +311,7 @@ class PublicPagesAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
     """
 
     filter_backends = with_declared_filters(validated(PagesAPIViewSet.filter_backends))
+    pagination_class = CountKeepingPagination
 
     def get_queryset(self):
         # Built once per request: finding private sections costs a query each time.

@@ -50,7 +50,11 @@ class Fragment:
         version = shared_version(request)
         if version is None:
             return
-        address = "|".join(map(str, (name, version, *vary_on)))
+        # The address the request came to: links and URLs in a fragment follow
+        # the site (and scheme) it was rendered for.
+        address = "|".join(
+            map(str, (name, version, request.scheme, request.get_host(), *vary_on))
+        )
         self.key = "fragment:" + hashlib.sha256(address.encode()).hexdigest()
         self.value = caches[settings.PAGE_CACHE_ALIAS].get(self.key)
 

@@ -150,11 +150,16 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 # Database: SQLite in the project folder unless DATABASE_URL says otherwise.
+# Connections are kept open between requests (DATABASE_CONN_MAX_AGE seconds):
+# opening one per request costs PostgreSQL and the app several milliseconds of
+# CPU each (docs/performance.md). A kept connection is checked before each request
+# reuses it, so one the server dropped is replaced rather than failing.
 
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 DATABASE_IS_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -184,7 +189,7 @@ USE_TZ = True
 # Static files and media
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 

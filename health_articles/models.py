@@ -2,6 +2,7 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -75,6 +76,14 @@ def unique(objects):
 
 
 class HealthArticleQuerySet(PageQuerySet):
+    def about(self, topics):
+        """Articles with any of ``topics`` (topics or a query of their ids), each
+        once: a subquery rather than a join and DISTINCT, so a listing newest
+        first reads its page of articles from the index, not every match."""
+        return self.filter(
+            pk__in=ArticleTopic.objects.filter(topic__in=topics).values("page")
+        )
+
     def for_listing(self):
         """Live, public, unexpired articles, newest first, with what article cards
         show."""
@@ -136,7 +145,7 @@ class HealthArticleIndexPage(RoutablePageMixin, ChildRouteMixin, IntroPage):
     @path("topics/<slug:slug>/")
     def topic(self, request, slug):
         topic = get_object_or_404(Topic, slug=slug)
-        articles = self.articles().filter(topics__topic=topic).distinct()
+        articles = self.articles().about([topic])
         topic_url = self.get_full_url(request) + self.reverse_subpage(
             "topic", args=[slug]
         )
@@ -437,38 +446,38 @@ class HealthArticlePage(PreloadingPageMixin, HeadlessPreviewable, Page):
         return faq.entries() if faq else []
 
     def get_context(self, request, *args, **kwargs):
+        """What the template shows. The parts that follow only from this revision
+        and the rest of the public content (body, byline, hero, topics, related
+        articles, the empty comment form, link-preview tags, structured data)
+        come from fragments (``cms.fragment_cache``) while they are kept: this
+        builds the body's, and the template's ``{% fragment %}`` tags read the
+        others through the lazy values passed here. Comments are read afresh."""
         context = super().get_context(request, *args, **kwargs)
         organisation = OrganisationSettings.for_request(request)
         site = Site.find_for_request(request)
-        # The body as HTML, its reading time and the structured data, from the
-        # fragment cache while this revision and the content are unchanged.
         fragment = Fragment(request, "article", self.cache_key, site.pk)
-        # The hero, and the images and links of the disclaimer shown (and of the
-        # body, unless it comes from the fragment), at once (a no-op outside
+        # The images and links of the disclaimer shown and, unless they come from
+        # fragments, of the body and the hero, at once (a no-op outside
         # ``serve``'s preload scope).
-        shown = {"hero_image", "disclaimer", "default_disclaimer"}
+        shown = {"disclaimer", "default_disclaimer"}
         preload(
             [self] if self.disclaimer else [self, organisation],
-            shown if fragment.value else shown | {"body"},
+            shown if fragment.value else shown | {"body", "hero_image"},
             all_streams=not fragment.value,
         )
         ancestors = self.ancestors_below_root()
         crumbs = breadcrumbs(self, ancestors, request)
-        social_image = self.social_image()
         comments = self.approved_comments()
-        # First: it loads the article's own topics with the related articles'.
-        related = self.related_articles()
         context.update(
-            related_articles=related,
             comments=comments,
             comment_count=self.count_comments(comments),
-            comment_form=self.comment_form(),
             disclaimer=self.medical_disclaimer(organisation),
             breadcrumbs=crumbs,
-            social_image=social_image,
-            topic_links=self.topic_links(index=ancestors[-1], request=request),
+            # Called by the template only when its fragment is not kept.
+            topic_links=partial(self.topic_links, ancestors[-1], request),
         )
         if fragment.value is None:
+            social_image = self.social_image()
             fragment.store(
                 {
                     "reading_time": self.reading_time,
@@ -605,15 +614,13 @@ class HealthArticlePage(PreloadingPageMixin, HeadlessPreviewable, Page):
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     def related_articles(self, limit=3):
-        """Other live, public articles that share a topic, newest first. Their
-        topics and the article's own are then loaded in one query (so call this
-        before reading ``topic_list``)."""
+        """Other live, public articles that share a topic, newest first, with
+        their topics (and the article's own, when not yet read) in one query."""
         related = list(
             HealthArticlePage.objects.for_listing()
             .prefetch_related(None)
-            .filter(topics__topic__in=self.topics.values_list("topic_id", flat=True))
-            .exclude(pk=self.pk)
-            .distinct()[:limit]
+            .about(self.topics.values("topic"))
+            .exclude(pk=self.pk)[:limit]
         )
         prefetch_related_objects(
             [self, *related] if self.pk else related,

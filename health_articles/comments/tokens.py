@@ -36,8 +36,10 @@ def check(token, page_id):
         data = signing.loads(token or "", salt=SALT, max_age=MAX_AGE_SECONDS)
     except signing.SignatureExpired:
         raise FormTokenError(
-            _("This form was opened more than two hours ago. Copy your comment, "
-              "reload the page and send it again.")
+            _(
+                "This form was opened more than two hours ago. Copy your comment, "
+                "reload the page and send it again."
+            )
         ) from None
     except signing.BadSignature:
         raise FormTokenError(

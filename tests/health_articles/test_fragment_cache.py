@@ -8,7 +8,7 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
 from health_articles import stream_data
-from tests.factories import HealthArticlePageFactory
+from tests.factories import HealthArticlePageFactory, TopicFactory
 
 # A change reaches the cached version once it commits, so these tests commit.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -110,3 +110,26 @@ def test_a_new_article_adds_a_page_to_the_kept_count(client, article_index):
     new.save_revision().publish()
 
     assert client.get(article_index.url + "?page=2").status_code == 200
+
+
+def test_a_new_article_adds_to_the_apis_kept_total_count(client, article_index):
+    listing = "/api/v2/pages/?type=health_articles.HealthArticlePage"
+    HealthArticlePageFactory(parent=article_index)
+    assert client.get(listing).json()["meta"]["total_count"] == 1
+    assert client.get(listing + "&limit=1").json()["meta"]["total_count"] == 1
+
+    new = HealthArticlePageFactory(parent=article_index, live=False)
+    new.save_revision().publish()
+
+    assert client.get(listing).json()["meta"]["total_count"] == 2
+
+
+def test_each_filter_keeps_its_own_count(client, article_index):
+    listing = "/api/v2/pages/?type=health_articles.HealthArticlePage"
+    HealthArticlePageFactory(parent=article_index, topics=[TopicFactory(slug="zinc")])
+    HealthArticlePageFactory(parent=article_index)
+    assert client.get(listing).json()["meta"]["total_count"] == 2
+
+    filtered = client.get(listing + "&topic=zinc").json()
+
+    assert filtered["meta"]["total_count"] == 1
