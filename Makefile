@@ -69,9 +69,22 @@ clean:
 # PostgreSQL database of its own (dropped afterwards), serves them with gunicorn
 # under production settings, and loads them with wrk; nginx and Varnish, from
 # Debian's packages, give the static-file reference. Writes bench/results/.
-.PHONY: bench bench-import
-bench: install-test
+# Debian packages the benchmark drives: installed when missing.
+BENCH_PACKAGES := wrk:wrk nginx:nginx-light varnishd:varnish redis-server:redis-server
+
+.PHONY: bench bench-import bench-tools
+bench: install-test bench-tools
 	$(BIN)/python bench/http_load.py
+
+bench-tools:
+	@missing=""; for pair in $(BENCH_PACKAGES); do \
+		command -v $${pair%%:*} >/dev/null || [ -x /usr/sbin/$${pair%%:*} ] \
+			|| missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing from Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
+	fi
 
 # Imports a generated 2,000-post WordPress export into a fresh temporary SQLite
 # database under GNU time (apt-get install -y time) and prints posts/second and peak

@@ -18,6 +18,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils import timezone
 
 from cms import content_version
 
@@ -50,10 +51,21 @@ class Fragment:
         version = shared_version(request)
         if version is None:
             return
-        # The address the request came to: links and URLs in a fragment follow
-        # the site (and scheme) it was rendered for.
+        # The address the request came to (links and URLs in a fragment follow
+        # the site and scheme it was rendered for) and the date (nothing shown
+        # outlives the day it was worked out for, such as a review status).
         address = "|".join(
-            map(str, (name, version, request.scheme, request.get_host(), *vary_on))
+            map(
+                str,
+                (
+                    name,
+                    version,
+                    request.scheme,
+                    request.get_host(),
+                    timezone.localdate().isoformat(),
+                    *vary_on,
+                ),
+            )
         )
         self.key = "fragment:" + hashlib.sha256(address.encode()).hexdigest()
         self.value = caches[settings.PAGE_CACHE_ALIAS].get(self.key)
