@@ -1,4 +1,11 @@
-from django.http import HttpResponse
+import logging
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
 
 
 def robots_txt(request):
@@ -8,3 +15,37 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer.")
+        return False
+
+
+def cache_answers():
+    try:
+        cache.set("healthz", "ok", 10)
+        return cache.get("healthz") == "ok"
+    except Exception:  # any client error: connection refused, timeout, protocol
+        logger.exception("Health check: the cache does not answer.")
+        return False
+
+
+@never_cache
+def healthz(request):
+    """For load balancers: 200 while the database and the cache answer, 503 with
+    which one does not otherwise. Never cached; exempt from the HTTPS redirect."""
+    checks = {
+        "database": "ok" if database_answers() else "unavailable",
+        "cache": "ok" if cache_answers() else "unavailable",
+    }
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks},
+        status=200 if healthy else 503,
+    )

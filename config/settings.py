@@ -56,7 +56,25 @@ def env_list(name, default=()):
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
+# DJANGO_ENV=production marks a production server: it refuses debug mode.
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "").strip().lower()
+if DJANGO_ENV not in {"", "development", "production"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}."
+    )
+if DJANGO_ENV == "production" and DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG is on with DJANGO_ENV=production. Debug mode shows settings "
+        "and code to anyone who hits an error: turn it off."
+    )
+
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not DEBUG and SECRET_KEY.startswith("django-insecure"):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is a development key. Set it to a long random value "
+        "of your own (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -64,7 +82,7 @@ if not SECRET_KEY:
             "DJANGO_DEBUG=true for local development."
         )
     # Development only: this value never reaches a server with DEBUG off.
-    SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS",
@@ -245,7 +263,13 @@ else:
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600, maximum=24 * 60 * 60)
 PAGE_CACHE_VERSION_SECONDS = 60 if REDIS_URL else 0
-PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/comments/", "/documents/", "/api/v2/preview/"]
+PAGE_CACHE_EXCLUDED_PATHS = [
+    "/admin/",
+    "/comments/",
+    "/documents/",
+    "/api/v2/preview/",
+    "/healthz/",
+]
 # Cache headers on the pages it stores, for browsers (max-age) and for a front-end
 # cache such as Varnish (s-maxage, purged on change: see WAGTAILFRONTENDCACHE).
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60, maximum=24 * 60 * 60)
@@ -353,6 +377,25 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+
+# HTTPS. The app runs behind a proxy that terminates TLS and says so in
+# X-Forwarded-Proto (it must set or strip that header: a client could send it).
+# Outside debug mode: plain HTTP is redirected (except the load balancer's health
+# check), cookies are sent over HTTPS only, and browsers are told to use HTTPS
+# for SECURE_HSTS_SECONDS. One hour is a modest start: raise it (a year, 31536000)
+# once the whole site, subdomains included, is known to work over HTTPS; until
+# it expires, browsers that saw it refuse plain HTTP even if HTTPS breaks.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # Outside debug mode, refuse requests for hosts not listed above (Django's
 # default) and say so at start-up rather than with a 400 on every request.

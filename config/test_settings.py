@@ -12,6 +12,12 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from config.settings import *  # noqa: E402,F403
 
+# The test client and the live server speak plain HTTP; tests of the HTTPS
+# settings read them from the environment (tests/test_settings_from_environment.py).
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if not REDIS_URL:  # noqa: F405 - with REDIS_URL the suite runs on Redis

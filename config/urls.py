@@ -7,7 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_router
 from cms.openapi.views import api_docs, openapi_document
-from cms.views import robots_txt
+from cms.views import healthz, robots_txt
 from health_articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from health_articles.views import search
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("feeds/articles.atom", LatestArticlesAtomFeed(), name="articles_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz/", healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

@@ -28,6 +28,7 @@ READ_FROM_ENVIRONMENT = (
     "PAGE_CACHE_",
     "FRONTEND_CACHE_URL",
     "SERVER_TIMING",
+    "SECURE_",
 )
 # The cache, the system checks silenced and the comment settings, as JSON.
 CACHE_PROBE = (
@@ -198,6 +199,93 @@ def test_page_cache_lifetime_over_a_day_or_not_a_number_is_refused(value, messag
     result = import_settings(
         PAGE_CACHE_PROBE, DJANGO_DEBUG="true", PAGE_CACHE_SECONDS=value
     )
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "p" * 30 + "roduction-secret-key-of-fifty-or-more-characters",
+    "DJANGO_ALLOWED_HOSTS": "health.example",
+    "DJANGO_ENV": "production",
+}
+
+
+@pytest.mark.parametrize("redis", [False, True], ids=["local memory", "redis"])
+def test_deploy_checks_pass_without_a_warning_in_production(redis):
+    env = (
+        dict(PRODUCTION, REDIS_URL="redis://127.0.0.1:6379/15") if redis else PRODUCTION
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env={
+            **{
+                key: value
+                for key, value in os.environ.items()
+                if not key.startswith(READ_FROM_ENVIRONMENT)
+            },
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+HTTPS_PROBE = (
+    "import json, config.settings as s; "
+    "print(json.dumps([s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+    "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, "
+    "s.SECURE_REFERRER_POLICY, s.SECURE_CROSS_ORIGIN_OPENER_POLICY]))"
+)
+
+
+def test_production_redirects_to_https_with_secure_cookies_and_an_hour_of_hsts():
+    result = import_settings(HTTPS_PROBE, **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        True,
+        True,
+        True,
+        3600,
+        ["HTTP_X_FORWARDED_PROTO", "https"],
+        "strict-origin-when-cross-origin",
+        "same-origin",
+    ]
+
+
+def test_debug_mode_has_no_https_requirements():
+    result = import_settings(HTTPS_PROBE, DJANGO_DEBUG="true")
+
+    redirect, session_secure, csrf_secure, hsts, *_ = json.loads(result.stdout)
+    assert (redirect, session_secure, csrf_secure, hsts) == (False, False, False, 0)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {**PRODUCTION, "DJANGO_DEBUG": "true"},
+            "DJANGO_DEBUG is on with DJANGO_ENV=production",
+        ),
+        (
+            {**PRODUCTION, "DJANGO_SECRET_KEY": "django-insecure-development-only-key"},
+            "DJANGO_SECRET_KEY is a development key",
+        ),
+        (
+            {**PRODUCTION, "DJANGO_ENV": "staging"},
+            "DJANGO_ENV must be 'development' or 'production', not 'staging'.",
+        ),
+    ],
+    ids=["debug in production", "development key", "unknown environment"],
+)
+def test_production_refuses_unsafe_settings(env, message):
+    result = import_settings(**env)
 
     assert result.returncode != 0
     assert message in result.stderr
