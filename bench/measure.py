@@ -64,12 +64,12 @@ def tree_cpu_ms(root, table):
     children = {}
     for pid, (ppid, _own, _reaped) in table.items():
         children.setdefault(ppid, []).append(pid)
-    ticks, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
+    ticks, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
         _ppid, own, reaped = table[pid]
         ticks += own + reaped
-        todo.extend(children.get(pid, []))
+        pending.extend(children.get(pid, []))
     return ticks * 1000 / TICKS_PER_SECOND
 
 
