@@ -12,7 +12,9 @@ class CmsConfig(AppConfig):
         from wagtail.models import Site
 
         from cms import content_version, frontend_cache
+        from cms.publishing import make_publishing_atomic
 
+        make_publishing_atomic()
         content_version.watch_models()
         frontend_cache.connect(
             referred_models=[

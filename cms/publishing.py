@@ -10,8 +10,11 @@ middleware below turns it into an error message on the page's edit view. Whateve
 draft revision was saved before the refusal is kept.
 """
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -79,3 +82,29 @@ class PublishRefusedMiddleware:
             # message then shows on the edit view.
             return JsonResponse({"step": "success", "redirect": edit_url})
         return redirect(edit_url)
+
+
+def make_publishing_atomic():
+    """Publish a revision in one transaction, whatever path publishes it.
+
+    Wagtail 8 publishes in several writes (the page row, the revision, the log
+    entry, the ``page_published`` receivers) with no transaction around them: a
+    receiver that fails half-way would leave the new version live, with caches
+    purged and webhooks sent for a publication that reported an error. Inside one
+    transaction a failure undoes it all; the draft revision, saved before
+    publishing starts, is kept; purges, webhooks and the content version bump
+    (all sent on commit) never go out. Called once, from ``CmsConfig.ready``.
+    """
+    from wagtail.actions.publish_revision import PublishRevisionAction
+
+    execute = PublishRevisionAction.execute
+    if getattr(execute, "is_atomic", False):
+        return
+
+    @functools.wraps(execute)
+    def atomic_execute(self, *args, **kwargs):
+        with transaction.atomic():
+            return execute(self, *args, **kwargs)
+
+    atomic_execute.is_atomic = True
+    PublishRevisionAction.execute = atomic_execute

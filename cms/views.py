@@ -1,8 +1,11 @@
 import logging
+import sys
 
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -49,3 +52,20 @@ def healthz(request):
         {"status": "ok" if healthy else "unavailable", **checks},
         status=200 if healthy else 503,
     )
+
+
+# How long a visitor is asked to wait when the database is unavailable.
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """Django's 500 handler, except for a database that is down, restarting or
+    refusing connections: that is a 503 with a page saying to try again shortly,
+    which load balancers and crawlers read as temporary. The page is static and
+    needs no database."""
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+    return defaults.server_error(request)

@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.models import Person, Topic, WebhookDelivery, WebhookTarget
@@ -46,8 +48,39 @@ def refuse_live_copies_of_pages_not_ready(request, page):
         refuse_if_not_ready(page)
 
 
+# Wagtail's snippet chooser asks for no permission: anyone who can open the admin
+# could list every person and topic through it. Ours asks what the listing asks,
+# some permission on the model (setup_roles gives editors and reviewers "view").
+class ListingPermissionRequired(PermissionCheckedMixin):
+    any_permission_required = ["add", "change", "delete", "view"]
+
+
+class ChooseView(ListingPermissionRequired, chooser.ChooseView):
+    pass
+
+
+class ChooseResultsView(ListingPermissionRequired, chooser.ChooseResultsView):
+    pass
+
+
+class ChosenView(ListingPermissionRequired, chooser.SnippetChosenView):
+    pass
+
+
+class ChosenMultipleView(ListingPermissionRequired, chooser.SnippetChosenMultipleView):
+    pass
+
+
+class PermissionCheckedChooserViewSet(chooser.SnippetChooserViewSet):
+    choose_view_class = ChooseView
+    choose_results_view_class = ChooseResultsView
+    chosen_view_class = ChosenView
+    chosen_multiple_view_class = ChosenMultipleView
+
+
 class PersonViewSet(SnippetViewSet):
     model = Person
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     icon = "user"
     menu_label = _("People")
     menu_order = 200
@@ -58,6 +91,7 @@ class PersonViewSet(SnippetViewSet):
 
 class TopicViewSet(SnippetViewSet):
     model = Topic
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     icon = "tag"
     menu_label = _("Topics")
     menu_order = 210
@@ -197,3 +231,13 @@ class WebhooksViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_webhook_viewsets():
     return WebhooksViewSetGroup()
+
+
+# Sign-in lockouts (cms.lockouts): Settings → Sign-in lockouts.
+
+
+@hooks.register("register_admin_viewset")
+def register_lockout_viewset():
+    from cms.lockouts import LockoutViewSet
+
+    return LockoutViewSet()

@@ -5,6 +5,7 @@ the database and the hosts come from the environment.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -101,6 +102,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_ratelimit",
+    "csp",
+    "axes",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
@@ -134,6 +137,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
+    # Outside the page cache, so that cached answers get the policy per request.
+    "cms.csp.CSPMiddleware",
+    # A body larger than the limits below is refused before anything reads it.
+    "cms.request_limits.RequestSizeLimitMiddleware",
     # Inside CORS (cached answers get their CORS headers per request), before
     # everything that reads sessions or cookies.
     "cms.page_cache.PageCacheMiddleware",
@@ -145,6 +152,8 @@ MIDDLEWARE = [
     "cms.publishing.PublishRefusedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -182,6 +191,12 @@ DATABASES = {
 }
 DATABASE_IS_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if DATABASE_IS_POSTGRESQL:
+    # While PostgreSQL is down or restarting, a request gives up connecting after
+    # this many seconds and gets the 503 page (cms/views.py); the next request
+    # after it is back connects again, without restarting the app.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 3, minimum=1, maximum=60
+    )
     # Wagtail's database search backend then uses PostgreSQL full-text search.
     INSTALLED_APPS.append("django.contrib.postgres")
 
@@ -221,6 +236,19 @@ STORAGES = {
 # Complex page models can exceed Django's default of 1,000 form fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Limits on input (docs/security.md). Request bodies: the admin takes uploads, the
+# public site only small forms and JSON (cms/request_limits.py answers 413).
+ADMIN_PATH_PREFIX = "/admin/"
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10, minimum=1, maximum=100) * 1024 * 1024
+ADMIN_REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 2 * 1024 * 1024
+# A 5,000-character comment in any script, form-encoded, is under 64 KB.
+PUBLIC_REQUEST_MAX_BYTES = 128 * 1024
+# Images: file size and pixels (an 8,000 x 5,000 photo; a small file can unpack
+# into a huge bitmap). Documents: file size.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+
 # Wagtail
 
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Health articles")
@@ -244,8 +272,17 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "healthcms"),
+            # Redis down or slow: every cache read misses and every write is
+            # dropped, after at most half a second, and the site is served from
+            # the database; each ignored error is logged (django_redis.cache).
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # django-ratelimit wants a cache that all processes share; without Redis its
@@ -264,7 +301,7 @@ PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600, maximum=24 * 60 * 60)
 PAGE_CACHE_VERSION_SECONDS = 60 if REDIS_URL else 0
 PAGE_CACHE_EXCLUDED_PATHS = [
-    "/admin/",
+    ADMIN_PATH_PREFIX,
     "/comments/",
     "/documents/",
     "/api/v2/preview/",
@@ -307,8 +344,32 @@ FRONTEND_CACHE_SITE_PATHS = [
     "/api/v2/documents/",
 ]
 
+# Staff sign-in protection (django-axes, cms/lockouts.py, docs/security.md): after
+# LOGIN_FAILURE_LIMIT failed sign-ins for one username, or from one address, both
+# are refused for LOGIN_LOCKOUT_MINUTES, with the reason on the sign-in page (429).
+# Failures are counted in the database, so the lockout holds with Redis down; a
+# success clears them, and Settings → Sign-in lockouts unlocks sooner.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=7 * 24 * 60)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "cms.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "cms.lockouts.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Failures only: no record of every successful sign-in and its address.
+AXES_DISABLE_ACCESS_LOG = True
+
 # Rate limits (reader comments) count per client address, in the default cache.
 RATELIMIT_USE_CACHE = "default"
+# With the cache down the limits cannot count: comments are then let through
+# (fail open) rather than refused, since every comment waits for moderation
+# anyway. Staff login lockout counts in the database and stays on (docs/security.md).
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "cms.client_ip.client_ip"
 # How many reverse proxies (load balancer, CDN) stand in front of the app and append
 # to X-Forwarded-For. 0: the client is REMOTE_ADDR and X-Forwarded-For is ignored.
@@ -374,7 +435,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 
@@ -396,6 +456,62 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp 4, with cms.csp.CSPMiddleware; docs/csp.md).
+# Public pages run only the site's own script and style files: no inline script,
+# style or on…= handler, and no nonce (a page is cached and shared by every
+# visitor, so a nonce would be reused). JSON-LD is a data block and needs nothing.
+# Nothing may frame them. Paths under ADMIN_URL_PREFIXES (the Wagtail admin and its
+# previews) get ADMIN_DIRECTIVES instead: Wagtail 8's admin has inline scripts and
+# styles, shows blob: and data: images and Gravatar avatars, asks
+# releases.wagtail.org for the latest version, and frames its own previews (which
+# already send X-Frame-Options: SAMEORIGIN), and a headless preview frames the front
+# end. CSP_REPORT_ONLY=true sends the policy as Content-Security-Policy-Report-Only,
+# for a rollout that breaks nothing; CSP_REPORT_URI is where browsers report
+# violations (our own endpoint, /csp-report/, logs them). Neither is kept under its
+# own name: django-csp refuses its 3.x settings CSP_REPORT_ONLY and CSP_REPORT_URI.
+CSP_REPORT_ENDPOINT = os.environ.get("CSP_REPORT_URI", "").strip()
+_csp_public_directives = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    # Served over HTTPS only: any http:// address left in content is fetched over
+    # HTTPS instead of being blocked as mixed content.
+    "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+}
+if CSP_REPORT_ENDPOINT:
+    # report-to names the endpoint cms.csp sends in Reporting-Endpoints; browsers
+    # that know only report-uri use that.
+    _csp_public_directives["report-uri"] = [CSP_REPORT_ENDPOINT]
+    _csp_public_directives["report-to"] = "csp"
+_csp_admin_frames = ["'self'"]
+if HEADLESS_PREVIEW_URL:
+    # The headless front end's origin (scheme://host[:port]), for its preview.
+    _csp_admin_frames.append("/".join(HEADLESS_PREVIEW_URL.split("/", 3)[:3]))
+_csp_policy = {
+    "DIRECTIVES": _csp_public_directives,
+    "ADMIN_URL_PREFIXES": [ADMIN_PATH_PREFIX],
+    "ADMIN_DIRECTIVES": {
+        **_csp_public_directives,
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "www.gravatar.com"],
+        "connect-src": ["'self'", "https://releases.wagtail.org"],
+        "frame-src": _csp_admin_frames,
+        "frame-ancestors": ["'self'"],
+    },
+}
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, _csp_policy
+else:
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy, None
+# The report endpoint answers POSTs only; it is never a page to cache.
+PAGE_CACHE_EXCLUDED_PATHS.append("/csp-report/")
 
 # Outside debug mode, refuse requests for hosts not listed above (Django's
 # default) and say so at start-up rather than with a 400 on every request.

@@ -44,3 +44,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files from the apps' folders: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Tests sign in with force_login; the sign-in lockout is on only in its own tests
+# (tests/cms/test_lockouts.py).
+AXES_ENABLED = False

@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_router
+from cms.csp import csp_report
 from cms.openapi.views import api_docs, openapi_document
 from cms.views import healthz, robots_txt
 from health_articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
@@ -24,6 +25,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz/", healthz, name="healthz"),
+    path("csp-report/", csp_report, name="csp_report"),
 ]
 
 if settings.DEBUG:
@@ -33,3 +35,6 @@ if settings.DEBUG:
 
 # Wagtail serves every other path from the page tree; it must come last.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database outage is a 503 "back in a moment" page; any other fault, the 500 page.
+handler500 = "cms.views.server_error"

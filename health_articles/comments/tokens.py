@@ -58,6 +58,10 @@ def check(token, page_id):
 
 def use(token):
     """Record ``token`` as used; False if it had been used already. Kept in the
-    shared cache (Redis in production) for as long as a token lives."""
+    shared cache (Redis in production) for as long as a token lives.
+
+    With the cache down the answer is unknown (django-redis returns None rather
+    than raising): the comment is let through, like the rate limits, since it
+    waits for moderation anyway."""
     key = "comment-token:" + hashlib.sha256((token or "").encode()).hexdigest()
-    return cache.add(key, 1, timeout=MAX_AGE_SECONDS + 60)
+    return cache.add(key, 1, timeout=MAX_AGE_SECONDS + 60) is not False
