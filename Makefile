@@ -86,8 +86,39 @@ bench-tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
 	fi
 
+# The soak and fault test (docs/performance.md), loopback only, about 2.5 minutes: a
+# throwaway PostgreSQL cluster of its own (initdb in a temporary folder), gunicorn
+# under production settings, 60 s of mixed traffic at 32 connections, then 60 s more
+# with PostgreSQL stopped and started in the middle. SOAK_SECONDS and
+# SOAK_CONNECTIONS shorten it. Writes bench/results/soak-<timestamp>.json; exits
+# non-zero when a target is missed.
+.PHONY: soak soak-tools
+soak: install soak-tools
+	$(BIN)/python bench/soak.py
+
+# PostgreSQL's server programs (initdb, pg_ctl), from Debian's packages when missing.
+soak-tools:
+	@if [ -z "$$SOAK_PG_BIN" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "Installing postgresql from Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
 # Imports a generated 2,000-post WordPress export into a fresh temporary SQLite
 # database under GNU time (apt-get install -y time) and prints posts/second and peak
 # memory; see docs/performance.md.
 bench-import: install-test
 	$(BIN)/python bench/import_wordpress.py
+
+# Backups (docs/backups.md) of the configured database (DATABASE_URL: pg_dump on
+# PostgreSQL, SQLite's backup API on SQLite) and MEDIA_ROOT. `make backup` writes
+# backups/<date-time>/ (BACKUP_DIR to put it elsewhere); `make restore
+# BACKUP=backups/<date-time>` checks the backup's checksums and puts it back (add
+# YES=1 to replace a database that holds pages), then compares the row counts.
+.PHONY: backup restore
+backup restore: export DJANGO_DEBUG ?= true
+backup: install
+	$(MANAGE) backup $(if $(BACKUP_DIR),--output "$(BACKUP_DIR)")
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Name the backup folder: make restore BACKUP=backups/<date-time>" >&2; exit 2; }
+	$(MANAGE) restore "$(BACKUP)" $(if $(YES),--yes)

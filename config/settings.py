@@ -520,3 +520,16 @@ if not DEBUG and not ALLOWED_HOSTS:
         "DJANGO_ALLOWED_HOSTS is not set. List the host names this site answers "
         "to, separated by commas (for example 'health.example,www.health.example')."
     )
+
+# Backups (`manage.py backup`, docs/backups.md): besides all pages and the live
+# ones, the models whose rows each backup counts in its manifest, by app label and
+# model name. `manage.py restore` checks that the restored database holds the same
+# numbers.
+BACKUP_COUNTED_MODELS = [
+    "health_articles.HealthArticlePage",
+    "health_articles.ReaderComment",
+    "wagtailimages.Image",
+    "wagtaildocs.Document",
+    "cms.Person",
+    "auth.User",
+]
