@@ -184,6 +184,26 @@ def memory_mb():
     return None
 
 
+def production_environment(database_url, media):
+    """Production settings, nothing inherited but the basics: no developer's
+    DATABASE_URL, REDIS_URL or GUNICORN_* can leak into the measurement. Static
+    files are collected beside ``media``."""
+    env = {
+        key: os.environ[key]
+        for key in ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR")
+        if key in os.environ
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(media),
+        STATIC_ROOT=str(media.parent / "static"),
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    return env
+
+
 class Benchmark:
     def __init__(self, settings, stack):
         self.settings = settings
@@ -278,21 +298,7 @@ class Benchmark:
                 )
 
     def base_environment(self):
-        """Production settings, nothing inherited but the basics: no developer's
-        DATABASE_URL, REDIS_URL or GUNICORN_* can leak into the measurement."""
-        env = {
-            key: os.environ[key]
-            for key in ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR")
-            if key in os.environ
-        }
-        env.update(
-            DATABASE_URL=self.database.url,
-            MEDIA_ROOT=str(self.media),
-            STATIC_ROOT=str(self.media.parent / "static"),
-            DJANGO_DEBUG="false",
-            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        )
+        env = production_environment(self.database.url, self.media)
         if self.settings.conn_max_age is not None:
             env["DATABASE_CONN_MAX_AGE"] = self.settings.conn_max_age
         return env
