@@ -1,10 +1,13 @@
 import logging
 import sys
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -18,6 +21,29 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# security.txt (RFC 9116) must say when it stops being valid, at most a year ahead.
+SECURITY_TXT_VALID_DAYS = 180
+
+
+def security_txt(request):
+    """``/.well-known/security.txt``: where to report a vulnerability
+    (``SECURITY_CONTACT``); a 404 while none is configured."""
+    if not settings.SECURITY_CONTACT:
+        raise Http404
+    expires = timezone.now().replace(microsecond=0) + timedelta(
+        days=SECURITY_TXT_VALID_DAYS
+    )
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: en",
+        f"Canonical: {request.build_absolute_uri()}",
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def database_answers():
@@ -41,16 +67,25 @@ def cache_answers():
 
 @never_cache
 def healthz(request):
-    """For load balancers: 200 while the database and the cache answer, 503 with
-    which one does not otherwise. Never cached; exempt from the HTTPS redirect."""
+    """For load balancers: 503 while the database does not answer, 200 otherwise.
+
+    The cache is reported but does not fail the check: with Redis down every app
+    server still serves pages from the database (cache errors are ignored), and a
+    shared Redis failing would otherwise take every server out of the pool at once.
+    Its state shows as ``"status": "degraded"``. Never cached; exempt from the
+    HTTPS redirect."""
     checks = {
         "database": "ok" if database_answers() else "unavailable",
         "cache": "ok" if cache_answers() else "unavailable",
     }
-    healthy = all(state == "ok" for state in checks.values())
+    if checks["database"] != "ok":
+        status = "unavailable"
+    elif checks["cache"] != "ok":
+        status = "degraded"
+    else:
+        status = "ok"
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks},
-        status=200 if healthy else 503,
+        {"status": status, **checks}, status=503 if status == "unavailable" else 200
     )
 
 

@@ -513,6 +513,17 @@ else:
 # The report endpoint answers POSTs only; it is never a page to cache.
 PAGE_CACHE_EXCLUDED_PATHS.append("/csp-report/")
 
+# Where to report a vulnerability, published at /.well-known/security.txt
+# (docs/security.md): an e-mail address or an https:// page. Unset: no such file.
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "").strip()
+if SECURITY_CONTACT and "@" in SECURITY_CONTACT and ":" not in SECURITY_CONTACT:
+    SECURITY_CONTACT = f"mailto:{SECURITY_CONTACT}"
+if SECURITY_CONTACT and not SECURITY_CONTACT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured(
+        "SECURITY_CONTACT must be an e-mail address or an https:// address, not "
+        f"{SECURITY_CONTACT!r}."
+    )
+
 # Outside debug mode, refuse requests for hosts not listed above (Django's
 # default) and say so at start-up rather than with a 400 on every request.
 if not DEBUG and not ALLOWED_HOSTS:

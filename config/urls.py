@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api import api_router
 from cms.csp import csp_report
 from cms.openapi.views import api_docs, openapi_document
-from cms.views import healthz, robots_txt
+from cms.views import healthz, robots_txt, security_txt
 from health_articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from health_articles.views import search
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz/", healthz, name="healthz"),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
     path("csp-report/", csp_report, name="csp_report"),
 ]
 

@@ -30,6 +30,7 @@ READ_FROM_ENVIRONMENT = (
     "SERVER_TIMING",
     "SECURE_",
     "CSP_",
+    "SECURITY_CONTACT",
 )
 # The cache, the system checks silenced and the comment settings, as JSON.
 CACHE_PROBE = (

@@ -31,21 +31,48 @@ def test_database_down_answers_503_saying_so(client):
     }
 
 
-def test_cache_down_answers_503_saying_so(client, settings):
+def test_cache_down_is_reported_but_keeps_the_server_in_the_pool(client, settings):
     settings.PAGE_CACHE_SECONDS = 3600  # as in production: the page cache is on
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             # Nothing listens on port 1.
             "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
 
     response = client.get("/healthz/")
 
+    # Pages are still served from the database (tests/cms/test_fault_tolerance.py).
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "unavailable",
+    }
+
+
+def test_database_and_cache_down_answers_503(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5},
+        }
+    }
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response = client.get("/healthz/")
+
     assert response.status_code == 503
-    assert response.json()["cache"] == "unavailable"
+    assert response.json()["status"] == "unavailable"
 
 
 def test_health_check_is_not_redirected_to_https(client, settings):
