@@ -64,6 +64,14 @@ def lockout_response(request, original_response=None, credentials=None):
 # The admin: Settings → Sign-in lockouts
 
 
+def describe(attempt):
+    """"nurse from 203.0.113.7" (django-axes names a record by its time only)."""
+    return _("%(username)s from %(address)s") % {
+        "username": attempt.username or _("(no username)"),
+        "address": attempt.ip_address or _("an unknown address"),
+    }
+
+
 class LockoutIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         url = self.get_delete_url(instance)
@@ -74,7 +82,7 @@ class LockoutIndexView(IndexView):
                 _("Unlock"),
                 url=url,
                 icon_name="lock-open",
-                attrs={"aria-label": _("Unlock '%(name)s'") % {"name": instance}},
+                attrs={"aria-label": _("Unlock %s") % describe(instance)},
                 priority=10,
             )
         ]
@@ -86,17 +94,23 @@ class UnlockView(DeleteView):
 
     page_title = _("Unlock")
     template_name = "cms/admin/confirm_unlock.html"
-    success_message = _("Signing in is unlocked for '%(object)s'.")
+    success_message = _("Signing in is unlocked for %(object)s.")
+
+    def get_page_subtitle(self):
+        return describe(self.object)
 
     def confirmation_message(self):
         return _(
-            "Unlock signing in for '%(object)s'? Its %(failures)d failed attempts "
+            "Unlock signing in for %(object)s? Its %(failures)d failed attempts "
             "are forgotten, and the account and the address may sign in again at "
             "once."
-        ) % {"object": self.object, "failures": self.object.failures_since_start}
+        ) % {
+            "object": describe(self.object),
+            "failures": self.object.failures_since_start,
+        }
 
     def get_success_message(self):
-        return self.success_message % {"object": self.object}
+        return self.success_message % {"object": describe(self.object)}
 
 
 class LockoutViewSet(ModelViewSet):

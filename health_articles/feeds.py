@@ -6,6 +6,7 @@ from datetime import datetime, time
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
@@ -38,7 +39,9 @@ class LatestArticlesFeed(Feed):
         return xml_text(article.title)
 
     def item_description(self, article):
-        return xml_text(article.summary)
+        # Feed readers take an item's description (RSS) and its summary (Atom,
+        # type="html") as HTML: the summary is plain text, so it is escaped for it.
+        return escape(xml_text(article.summary))
 
     def item_link(self, article):
         return article.full_url

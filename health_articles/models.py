@@ -5,6 +5,7 @@ from datetime import date
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
@@ -12,6 +13,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property, classproperty
 from django.utils.html import strip_tags
@@ -505,6 +507,20 @@ class HealthArticlePage(PreloadingPageMixin, HeadlessPreviewable, Page):
             article_body=fragment.value["body"],
         )
         return context
+
+    def serve_password_required_response(self, request, form, action_url):
+        """Wagtail's password form, with only what its template shows. Wagtail
+        builds the page's own context for it, which here is the whole article: its
+        body and structured data would be worked out, and kept in the shared
+        fragment cache, for a visitor who has not given the password."""
+        template = self.password_required_template or getattr(
+            settings,
+            "WAGTAIL_PASSWORD_REQUIRED_TEMPLATE",
+            "wagtailcore/password_required.html",
+        )
+        context = super().get_context(request)
+        context.update(form=form, action_url=action_url)
+        return TemplateResponse(request, template, context)
 
     def ancestors_below_root(self):
         """The page's ancestors below the tree's root, top first. Routing remembers

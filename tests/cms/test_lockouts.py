@@ -150,8 +150,10 @@ def test_an_administrator_sees_the_lockout_and_unlocks_it(admin_client, client, 
     assert "nurse" in text_of(listing.content)
     assert "203.0.113.7" in text_of(listing.content)
     assert unlock_url in listing.content.decode()
-    assert "Unlock signing in for" in text_of(confirm.content)
-    assert "Signing in is unlocked for" in text_of(unlocked.content)
+    assert "Unlock signing in for nurse from 203.0.113.7?" in text_of(confirm.content)
+    assert "Signing in is unlocked for nurse from 203.0.113.7." in text_of(
+        unlocked.content
+    )
     assert not AccessAttempt.objects.exists()
     assert signed_in(sign_in(client, "nurse", PASSWORD))
 
