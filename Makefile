@@ -114,8 +114,10 @@ bench-import: install-test
 # backups/<date-time>/ (BACKUP_DIR to put it elsewhere); `make restore
 # BACKUP=backups/<date-time>` checks the backup's checksums and puts it back (add
 # YES=1 to replace a database that holds pages), then compares the row counts.
+# Debug mode (so no secret key is needed) by default only outside DJANGO_ENV=production;
+# a server's own environment is used as it is.
 .PHONY: backup restore
-backup restore: export DJANGO_DEBUG ?= true
+backup restore: export DJANGO_DEBUG ?= $(if $(filter production,$(DJANGO_ENV)),false,true)
 backup: install
 	$(MANAGE) backup $(if $(BACKUP_DIR),--output "$(BACKUP_DIR)")
 

@@ -14,6 +14,7 @@ there is none), through ``setpriv`` (or ``runuser``).
 import os
 import pwd
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -92,6 +93,7 @@ class LocalPostgres:
         self.data = self.folder / "data"
         self.log = self.folder / "postgres.log"
         self.port = free_port()
+        self.password = secrets.token_urlsafe(24)
         self.initialised = False
         self.version = None
 
@@ -134,17 +136,27 @@ class LocalPostgres:
         self.folder.chmod(0o700)
         if self.account is not None:
             os.chown(self.folder, self.account.pw_uid, self.account.pw_gid)
+        # A password of its own over TCP: any local user could otherwise connect as
+        # superuser while the test runs. The Unix socket sits in the 0700 folder.
+        password_file = self.folder / "password"
+        password_file.write_text(self.password + "\n")
+        password_file.chmod(0o600)
+        if self.account is not None:
+            os.chown(password_file, self.account.pw_uid, self.account.pw_gid)
         self.run(
             "initdb",
             "--pgdata",
             self.data,
             "--username",
             SUPERUSER,
-            "--auth=trust",
+            f"--pwfile={password_file}",
+            "--auth-host=scram-sha-256",
+            "--auth-local=trust",
             "--encoding=UTF8",
             "--no-locale",
             "--no-instructions",
         )
+        password_file.unlink()
         self.initialised = True
         with open(self.data / "postgresql.conf", "a") as conf:
             conf.write(
@@ -210,7 +222,9 @@ class LocalPostgres:
     # Databases
 
     def url(self, database):
-        return f"postgres://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+        return (
+            f"postgres://{SUPERUSER}:{self.password}@127.0.0.1:{self.port}/{database}"
+        )
 
     def connect(self, database="postgres"):
         return psycopg.connect(self.url(database), autocommit=True, connect_timeout=5)

@@ -7,14 +7,17 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from django.apps import apps
+        from django.contrib.auth.signals import user_logged_in
         from wagtail.documents import get_document_model
         from wagtail.images import get_image_model
         from wagtail.models import Site
 
-        from cms import content_version, frontend_cache
+        from cms import checks, content_version, frontend_cache  # noqa: F401
+        from cms.lockouts import forget_own_failures
         from cms.publishing import make_publishing_atomic
 
         make_publishing_atomic()
+        user_logged_in.connect(forget_own_failures, dispatch_uid="cms-lockouts")
         content_version.watch_models()
         frontend_cache.connect(
             referred_models=[

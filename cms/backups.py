@@ -30,6 +30,7 @@ from django.core.cache import caches
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -460,17 +461,33 @@ def restore_backup(folder, *, replace_pages=False):
 
 
 def forget_cached_content(connection, counter_before):
-    """Nothing cached before the restore may be served after it: empty the caches,
-    ban the front-end cache, and move the content version past any number it had
-    before (its ETags would otherwise come back with other content)."""
+    """Nothing cached before the restore may be served after it: empty the caches
+    (in a Redis shared with other sites, only this site's keys, under its
+    KEY_PREFIX: django-redis' clear() would flush the whole database), ban the
+    front-end cache, and move the content version past any number it had before
+    (its ETags would otherwise come back with other content)."""
     ContentType.objects.clear_cache()
     for cache in caches.all():
-        cache.clear()
+        if hasattr(cache, "delete_pattern"):  # django-redis
+            cache.delete_pattern("*")
+        else:
+            cache.clear()
     restored = content_version_counter(connection)
     ContentVersion.objects.update_or_create(
         pk=1, defaults={"counter": max(restored, counter_before) + 1}
     )
     frontend_cache.purge_everything_after_commit()
+
+
+def unknown_migrations(manifest):
+    """The latest migrations the backup's database had that this code does not
+    know ("app.name"): a backup made by newer code."""
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    return [
+        f"{app}.{name}"
+        for app, name in sorted((manifest.get("migrations") or {}).items())
+        if (app, name) not in known
+    ]
 
 
 def unapplied_migrations(connection):

@@ -152,7 +152,7 @@ def csp_report(request):
         return plain(413, "The report is too large.")
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep
         return plain(400, "A report is JSON.")
     found = violations(data)
     if found is None:

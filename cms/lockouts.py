@@ -1,5 +1,6 @@
-"""Staff sign-in protection with django-axes: the message a locked-out user sees, and
-the admin's list of lockouts with an Unlock action (docs/security.md).
+"""Staff sign-in protection with django-axes: the message a locked-out user sees,
+what a successful sign-in forgets, and the admin's list of lockouts with an Unlock
+action (docs/security.md).
 
 django-axes counts failed sign-ins in the database (so it keeps working when Redis
 is down) per username and per client address, as ``cms.client_ip`` finds it, and
@@ -8,7 +9,9 @@ refuses both for ``AXES_COOLOFF_TIME`` once either reaches ``AXES_FAILURE_LIMIT`
 
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +64,17 @@ def lockout_response(request, original_response=None, credentials=None):
     return response.render()
 
 
+def forget_own_failures(sender, request, user, **kwargs):
+    """A successful sign-in forgets the failures against that username only.
+
+    django-axes' own AXES_RESET_ON_SUCCESS forgets every failure from the address
+    too, those against other usernames included: a member of staff could then guess
+    another account's password four times, sign in as themselves, and go on for
+    ever. Connected to ``user_logged_in`` in ``CmsConfig.ready``."""
+    if settings.AXES_ENABLED:
+        reset(username=user.get_username())
+
+
 # The admin: Settings → Sign-in lockouts
 
 
@@ -89,8 +103,9 @@ class LockoutIndexView(IndexView):
 
 
 class UnlockView(DeleteView):
-    """Deleting an attempt record clears its failures: its username and address may
-    sign in again at once."""
+    """Unlocking forgets every failure recorded against the record's username and
+    from its address (django-axes keeps a record per username, address and browser,
+    and adds them up), so both may sign in again at once."""
 
     page_title = _("Unlock")
     template_name = "cms/admin/confirm_unlock.html"
@@ -101,13 +116,18 @@ class UnlockView(DeleteView):
 
     def confirmation_message(self):
         return _(
-            "Unlock signing in for %(object)s? Its %(failures)d failed attempts "
-            "are forgotten, and the account and the address may sign in again at "
-            "once."
-        ) % {
-            "object": describe(self.object),
-            "failures": self.object.failures_since_start,
-        }
+            "Unlock signing in for %(object)s? Every failed attempt recorded "
+            "against this username and from this address is forgotten, and both may "
+            "sign in again at once."
+        ) % {"object": describe(self.object)}
+
+    def delete_action(self):
+        with transaction.atomic():
+            reset(
+                ip=self.object.ip_address,
+                username=self.object.username,
+                ip_or_username=True,
+            )
 
     def get_success_message(self):
         return self.success_message % {"object": describe(self.object)}

@@ -39,9 +39,11 @@ def security_txt(request):
         f"Contact: {settings.SECURITY_CONTACT}",
         f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
         "Preferred-Languages: en",
-        f"Canonical: {request.build_absolute_uri()}",
+        f"Canonical: {request.build_absolute_uri(request.path)}",
     ]
-    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+    response = HttpResponse(
+        "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
+    )
     response["Cache-Control"] = "public, max-age=86400"
     return response
 

@@ -194,8 +194,10 @@ if DATABASE_IS_POSTGRESQL:
     # While PostgreSQL is down or restarting, a request gives up connecting after
     # this many seconds and gets the 503 page (cms/views.py); the next request
     # after it is back connects again, without restarting the app.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DATABASE_CONNECT_TIMEOUT", 3, minimum=1, maximum=60
+    # A connect_timeout given in DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout",
+        env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1, maximum=60),
     )
     # Wagtail's database search backend then uses PostgreSQL full-text search.
     INSTALLED_APPS.append("django.contrib.postgres")
@@ -360,7 +362,11 @@ AXES_COOLOFF_TIME = timedelta(
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "cms.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "cms.lockouts.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# A successful sign-in forgets the failures against that username only
+# (cms.lockouts.forget_own_failures): axes' own reset would forget the address's
+# failures against other usernames too. Tries during a lockout do not restart it.
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Failures only: no record of every successful sign-in and its address.
 AXES_DISABLE_ACCESS_LOG = True
 

@@ -19,6 +19,7 @@ test.
 from dataclasses import dataclass
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import reverse
@@ -281,18 +282,17 @@ def is_project_code(obj):
 
 
 # Sign-in lockouts (cms.lockouts, django-axes' records): listed by those with
-# "view" on them, unlocked by those with "delete". Covered once registered.
-if any(viewset.url_namespace == "lockouts" for viewset in project_viewsets()):
-    VIEWS += [
-        AdminView("lockouts:index", ("axes.view_accessattempt",)),
-        AdminView("lockouts:index_results", ("axes.view_accessattempt",)),
-        AdminView(
-            "lockouts:delete",
-            ("axes.delete_accessattempt",),
-            ("axes.view_accessattempt", "axes.add_accessattempt"),
-            "lockout",
-        ),
-    ]
+# "view" on them, unlocked by those with "delete".
+VIEWS += [
+    AdminView("lockouts:index", ("axes.view_accessattempt",)),
+    AdminView("lockouts:index_results", ("axes.view_accessattempt",)),
+    AdminView(
+        "lockouts:delete",
+        ("axes.delete_accessattempt",),
+        ("axes.view_accessattempt", "axes.add_accessattempt"),
+        "lockout",
+    ),
+]
 
 # Wagtail's "choose where to add a health article" asks for no permission: it lists
 # only the sections the user may add to (tested below), and the form it leads to
@@ -339,19 +339,16 @@ def make_objects():
             payload=f'{{"note": "{PROTECTED} payload"}}',
         ),
     }
-    if any(view.url_name.startswith("lockouts:") for view in VIEWS):
-        from axes.models import AccessAttempt
-
-        made["lockout"] = AccessAttempt.objects.create(
-            username=f"{PROTECTED}-user",
-            ip_address="203.0.113.99",
-            user_agent="Browser",
-            http_accept="*/*",
-            path_info="/admin/login/",
-            get_data="",
-            post_data="",
-            failures_since_start=5,
-        )
+    made["lockout"] = AccessAttempt.objects.create(
+        username=f"{PROTECTED}-user",
+        ip_address="203.0.113.99",
+        user_agent="Browser",
+        http_accept="*/*",
+        path_info="/admin/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+    )
     return made
 
 

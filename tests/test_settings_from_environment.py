@@ -217,15 +217,13 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "p" * 30 + "roduction-secret-key-of-fifty-or-more-characters",
     "DJANGO_ALLOWED_HOSTS": "health.example",
     "DJANGO_ENV": "production",
+    # Behind one load balancer (cms.W001 otherwise).
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 
-@pytest.mark.parametrize("redis", [False, True], ids=["local memory", "redis"])
-def test_deploy_checks_pass_without_a_warning_in_production(redis):
-    env = (
-        dict(PRODUCTION, REDIS_URL="redis://127.0.0.1:6379/15") if redis else PRODUCTION
-    )
-    result = subprocess.run(  # noqa: S603
+def deploy_checks(env):
+    return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=PROJECT,
         env={
@@ -241,8 +239,24 @@ def test_deploy_checks_pass_without_a_warning_in_production(redis):
         check=False,
     )
 
+
+@pytest.mark.parametrize("redis", [False, True], ids=["local memory", "redis"])
+def test_deploy_checks_pass_without_a_warning_in_production(redis):
+    env = (
+        dict(PRODUCTION, REDIS_URL="redis://127.0.0.1:6379/15") if redis else PRODUCTION
+    )
+    result = deploy_checks(env)
+
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_checks_warn_when_no_proxy_is_trusted():
+    result = deploy_checks(dict(PRODUCTION, TRUSTED_PROXY_COUNT="0"))
+
+    assert result.returncode != 0
+    assert "cms.W001" in result.stderr
+    assert "TRUSTED_PROXY_COUNT is 0" in result.stderr
 
 
 HTTPS_PROBE = (

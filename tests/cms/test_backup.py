@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
+from django_redis import get_redis_connection
 from wagtail.models import Page
 from wagtail_factories import ImageFactory
 
@@ -133,6 +135,7 @@ class TestBackup:
             assert image.file.name in archive.getnames()
         assert f"Backed up to {folder}" in printed
         assert "health_articles.ReaderComment: 2" in printed
+        assert "newer code" not in printed
 
     def test_only_the_owner_can_read_the_backup(self, content, output):
         folder, _ = backup(output)
@@ -195,6 +198,35 @@ class TestRoundTrip:
         response = client.get(content.url)
         assert response.status_code == 200
         assert "A comment by Sam." in response.content.decode()
+
+    @pytest.mark.skipif(
+        not settings.REDIS_URL, reason="a Redis shared with another site's keys"
+    )
+    def test_restore_empties_only_this_sites_keys_in_a_shared_redis(
+        self, content, output
+    ):
+        folder, _ = backup(output)
+        other_site = get_redis_connection("default")
+        other_site.set("another-site:page", "kept")
+        cache.set("this-site:page", "stale")
+        try:
+            restore(folder, "--yes")
+
+            assert cache.get("this-site:page") is None
+            assert other_site.get("another-site:page") == b"kept"
+        finally:
+            other_site.delete("another-site:page")
+
+    def test_restoring_a_backup_of_newer_code_warns(self, content, output):
+        folder, _ = backup(output)
+        rewrite_manifest(
+            folder, lambda m: m["migrations"].update(cms="9999_from_the_future")
+        )
+
+        printed = restore(folder, "--yes")
+
+        assert "The backup was made by newer code" in printed
+        assert "cms.9999_from_the_future" in printed
 
     def test_restore_leaves_no_work_folders_in_the_media(
         self, content, output, settings

@@ -219,6 +219,7 @@ def test_reporting_api_reports_are_logged_one_per_violation(client, caplog):
     [
         ("{}", "text/plain", 400, "A report is JSON."),
         ("{not json", "application/csp-report", 400, "A report is JSON."),
+        ("[" * 8000 + "]" * 8000, "application/csp-report", 400, "A report is JSON."),
         ('{"hello": 1}', "application/json", 400, "Not a Content Security Policy"),
         ("[1, 2]", "application/reports+json", 400, "Not a Content Security Policy"),
         (

@@ -7,10 +7,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from health_articles.comments.models import ReaderComment
+from health_articles.comments.models import MAX_COMMENT_LENGTH, ReaderComment
 from tests.admin_forms import text_of
+from tests.health_articles.test_comments import Reader
 
 Image = get_image_model()
 
@@ -49,9 +51,14 @@ def test_a_public_post_over_the_limit_is_a_413_before_it_is_read(
     assert not ReaderComment.objects.exists()
 
 
-def test_the_default_public_limit_takes_the_longest_comment(settings):
-    # 5,000 four-byte characters, each byte percent-encoded.
-    assert 5000 * 4 * 3 + 2000 < settings.PUBLIC_REQUEST_MAX_BYTES
+def test_the_longest_comment_in_four_byte_characters_is_taken(article):
+    # Each of its bytes is percent-encoded: about 60 KB of form.
+    text = "\N{PILL}" * MAX_COMMENT_LENGTH
+
+    response = Reader(article).post(text=text, name="\N{PILL}" * 100)
+
+    assert response.status_code == 302
+    assert ReaderComment.objects.get().text == text
 
 
 def test_an_api_post_over_the_limit_is_a_413(client, settings):
@@ -125,6 +132,20 @@ def test_an_image_with_too_many_pixels_is_refused_however_small_the_file(
     assert "This file has too many pixels (48000000)" in text_of(response.content)
     assert "Maximum pixels 40000000" in text_of(response.content)
     assert not Image.objects.exists()
+
+
+def test_a_document_over_the_size_limit_is_refused(admin_client, settings):
+    settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 1000
+    content = b"%PDF-1.4\n" + b"0" * 2000
+
+    response = admin_client.post(
+        reverse("wagtaildocs:add"),
+        {"title": "Leaflet", "file": SimpleUploadedFile("leaflet.pdf", content)},
+    )
+
+    assert response.status_code == 200  # the form again, with the reason
+    assert "This file is too big" in text_of(response.content)
+    assert not get_document_model().objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -104,10 +104,34 @@ def test_a_success_clears_earlier_failures(client, staff):
     assert [a.status_code for a in answers] == [200] * 4
 
 
+def test_signing_in_as_oneself_does_not_clear_guesses_at_another_account(
+    client, staff, django_user_model
+):
+    django_user_model.objects.create_user(username="chief", password="chiefs-own")
+    fail(client, "chief", 4)
+    assert signed_in(sign_in(client, "nurse", PASSWORD))
+    client.logout()
+
+    fifth_guess = sign_in(client, "chief", "wrong")
+
+    assert fifth_guess.status_code == 429
+    assert sign_in(client, "chief", "chiefs-own", "192.0.2.80").status_code == 429
+
+
 def test_the_lockout_ends_after_the_cool_off(client, staff):
     fail(client, "nurse", 5)
 
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        assert signed_in(sign_in(client, "nurse", PASSWORD))
+
+
+def test_trying_again_during_the_lockout_does_not_prolong_it(client, staff):
+    start = timezone.now()
+    fail(client, "nurse", 5)
+
+    with time_machine.travel(start + timedelta(minutes=14)):
+        assert sign_in(client, "nurse", PASSWORD).status_code == 429
+    with time_machine.travel(start + timedelta(minutes=16)):
         assert signed_in(sign_in(client, "nurse", PASSWORD))
 
 
@@ -151,11 +175,41 @@ def test_an_administrator_sees_the_lockout_and_unlocks_it(admin_client, client, 
     assert "203.0.113.7" in text_of(listing.content)
     assert unlock_url in listing.content.decode()
     assert "Unlock signing in for nurse from 203.0.113.7?" in text_of(confirm.content)
+    assert "both may sign in again at once" in text_of(confirm.content)
     assert "Signing in is unlocked for nurse from 203.0.113.7." in text_of(
         unlocked.content
     )
     assert not AccessAttempt.objects.exists()
     assert signed_in(sign_in(client, "nurse", PASSWORD))
+
+
+def test_unlocking_clears_the_username_from_every_address(
+    admin_client, client, staff
+):
+    for number in range(5):
+        sign_in(client, "nurse", "wrong", address=f"198.51.100.{number}")
+    assert AccessAttempt.objects.count() == 5
+    one = AccessAttempt.objects.first()
+
+    admin_client.post(reverse("lockouts:delete", args=[one.pk]))
+
+    assert not AccessAttempt.objects.filter(username="nurse").exists()
+    assert signed_in(sign_in(client, "nurse", PASSWORD, "192.0.2.9"))
+
+
+def test_a_username_typed_at_the_sign_in_page_is_shown_as_text(admin_client, client):
+    payload = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
+    sign_in(client, payload, "wrong")
+    attempt = AccessAttempt.objects.get()
+
+    listing = admin_client.get(LOCKOUTS)
+    confirm = admin_client.get(reverse("lockouts:delete", args=[attempt.pk]))
+
+    for response in (listing, confirm):
+        html = response.content.decode()
+        assert "<script>alert(1)" not in html
+        assert "<img src=x" not in html
+        assert payload in text_of(response.content)
 
 
 def test_the_lockout_list_offers_no_form_to_add_or_edit(admin_client, client, staff):

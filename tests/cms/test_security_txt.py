@@ -24,10 +24,10 @@ def test_without_a_contact_there_is_no_file(client, settings):
 def test_the_file_names_the_contact_and_expires_within_a_year(client, settings):
     settings.SECURITY_CONTACT = "mailto:security@health.example"
 
-    response = client.get(URL)
+    response = client.get(URL + "?from=<script>")
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/plain"
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
     found = fields(response)
     assert found["Contact"] == "mailto:security@health.example"
     assert found["Canonical"] == "http://testserver/.well-known/security.txt"

@@ -31,6 +31,15 @@ class Command(BaseCommand):
         )
         for label, count in manifest["counts"].items():
             self.stdout.write(f"  {label}: {count:,}")
+        unknown = backups.unknown_migrations(manifest)
+        if unknown:
+            self.stdout.write(
+                self.style.WARNING(
+                    "The backup was made by newer code: this code does not know "
+                    f"its migrations {', '.join(unknown)}. Deploy that code before "
+                    "serving this database."
+                )
+            )
         unapplied = backups.unapplied_migrations(connection)
         if unapplied:
             self.stdout.write(
