@@ -100,7 +100,7 @@ class Settings:
         return settings
 
 
-def say(message):
+def say(message=""):
     print(message, flush=True)
 
 

@@ -24,7 +24,14 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from bench import soak_report
-from bench.driver import cpu_model, interrupt, memory_mb, production_environment
+from bench.driver import (
+    cpu_model,
+    interrupt,
+    memory_mb,
+    production_environment,
+    quietly,
+    say,
+)
 from bench.measure import (
     HEADERS,
     fetch,
@@ -125,22 +132,6 @@ class Settings:
                     f"SOAK_REDIS_URL must name a Redis on this machine "
                     f"(127.0.0.1), not {host!r}."
                 )
-
-
-def say(message=""):
-    print(message, flush=True)
-
-
-def quietly(action, what):
-    """Run one clean-up step; report its failure without stopping the others."""
-
-    def step():
-        try:
-            action()
-        except Exception as error:  # clean-up goes on regardless
-            say(f"Clean-up: could not {what}: {error}")
-
-    return step
 
 
 def main():

@@ -15,7 +15,6 @@ from cms.models import WebhookDelivery, WebhookTarget
 from health_articles.comments.models import ReaderComment
 from health_articles.models import HealthArticlePage
 from tests.admin_forms import article_form_data, edit_url, text_of
-from tests.cms.test_frontend_cache import PurgeRecorder
 from tests.health_articles.test_comments import Reader
 
 
@@ -155,22 +154,6 @@ def fail_in_python(**kwargs):
 def fail_in_the_database(**kwargs):
     # A unique constraint violated: PostgreSQL then aborts the transaction.
     Locale.objects.create(language_code=Locale.objects.first().language_code)
-
-
-@pytest.fixture
-def varnish(settings, monkeypatch):
-    for name in ["no_proxy", "NO_PROXY"]:
-        monkeypatch.setenv(name, "127.0.0.1,localhost")
-    recorder = PurgeRecorder()
-    settings.WAGTAILFRONTENDCACHE = {
-        "varnish": {
-            "BACKEND": "cms.frontend_cache.VarnishBackend",
-            "LOCATION": recorder.url,
-        }
-    }
-    yield recorder
-    recorder.server.shutdown()
-    recorder.server.server_close()
 
 
 def publish_in_the_editor(client, article, title):
