@@ -6,10 +6,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django_ratelimit.decorators import ratelimit
+from wagtail import views as wagtail_views
+from wagtail.forms import PasswordViewRestrictionForm
+from wagtail.models import Page, PageViewRestriction
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +96,37 @@ def healthz(request):
     return JsonResponse(
         {"status": status, **checks}, status=503 if status == "unavailable" else 200
     )
+
+
+# Tries at a page's password, per client address, across every protected page.
+UNLOCK_TRIES_PER_HOUR = "10/h"
+
+
+@ratelimit(key="ip", rate=UNLOCK_TRIES_PER_HOUR, method="POST", block=False)
+def authenticate_with_password(request, page_view_restriction_id, page_id):
+    """Wagtail's page-password form, at most UNLOCK_TRIES_PER_HOUR tries from one
+    address: past that the form comes back with the reason and a 429, whatever
+    the password (Wagtail's own view lets a password be guessed without limit)."""
+    if not getattr(request, "limited", False):
+        return wagtail_views.authenticate_with_password(
+            request, page_view_restriction_id, page_id
+        )
+    restriction = get_object_or_404(PageViewRestriction, id=page_view_restriction_id)
+    page = get_object_or_404(Page, id=page_id).specific
+    form = PasswordViewRestrictionForm(
+        instance=restriction, initial={"return_url": request.POST.get("return_url")}
+    )
+    form.cleaned_data = {}  # add_error() expects a validated form
+    form.add_error(
+        None,
+        _("Too many tries at a password from your address. Try again in an hour."),
+    )
+    action_url = reverse(
+        "wagtailcore_authenticate_with_password", args=[restriction.id, page.id]
+    )
+    response = page.serve_password_required_response(request, form, action_url)
+    response.status_code = 429
+    return response
 
 
 # How long a visitor is asked to wait when the database is unavailable.

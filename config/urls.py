@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api import api_router
 from cms.csp import csp_report
 from cms.openapi.views import api_docs, openapi_document
-from cms.views import healthz, robots_txt, security_txt
+from cms.views import authenticate_with_password, healthz, robots_txt, security_txt
 from health_articles.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 from health_articles.views import search
 
@@ -33,6 +33,16 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page-password form, with a limit on tries (same address and name).
+urlpatterns += [
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/"
+        "<int:page_id>/",
+        authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+]
 
 # Wagtail serves every other path from the page tree; it must come last.
 urlpatterns += [path("", include(wagtail_urls))]
