@@ -20,6 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from cms.request_limits import refuse
+
 logger = logging.getLogger(__name__)
 
 POLICY_SETTINGS = {
@@ -99,10 +101,6 @@ REPORTING_API_FIELDS = {
 }
 
 
-def plain(status, text):
-    return HttpResponse(text, status=status, content_type="text/plain")
-
-
 def summary(body, fields):
     found = {}
     for name, key in fields.items():
@@ -138,25 +136,20 @@ def csp_report(request):
     Reporting API (``application/reports+json``), at most MAX_REPORT_BYTES of it;
     answers 204, or 400, 413 or 429 without logging anything."""
     if getattr(request, "limited", False):
-        return plain(429, "Too many reports.")
+        return refuse(429, "Too many reports.")
     if request.content_type not in REPORT_CONTENT_TYPES:
-        return plain(400, "A report is JSON.")
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return plain(400, "Bad Content-Length.")
-    if declared > MAX_REPORT_BYTES:
-        return plain(413, "The report is too large.")
+        return refuse(400, "A report is JSON.")
+    # The body's declared length was checked by cms.request_limits already.
     body = request.read(MAX_REPORT_BYTES + 1)
     if len(body) > MAX_REPORT_BYTES:
-        return plain(413, "The report is too large.")
+        return refuse(413, "The report is too large.")
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):  # RecursionError: nested too deep
-        return plain(400, "A report is JSON.")
+        return refuse(400, "A report is JSON.")
     found = violations(data)
     if found is None:
-        return plain(400, "Not a Content Security Policy report.")
+        return refuse(400, "Not a Content Security Policy report.")
     for violation in found[:MAX_REPORTS_LOGGED]:
         logger.warning(
             "Content Security Policy violation: %s",
